@@ -1,0 +1,145 @@
+import { query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { Config } from '../config.js';
+import { FALLBACK_MODELS, resolveModelName, type ModelEntry, type ResolvedModel } from '../core/model-names.js';
+import type { Logger } from '../logger.js';
+import { baseOptions, createWorkDir, removeWorkDir } from './sdk-environment.js';
+
+export interface AccountSummary {
+  /** How Claude Code authenticates (never the credential itself). */
+  apiKeySource: string | undefined;
+  tokenSource: string | undefined;
+  apiProvider: string | undefined;
+}
+
+interface Snapshot {
+  entries: readonly ModelEntry[];
+  fetchedAt: number;
+  account: AccountSummary | undefined;
+  source: 'claude-code' | 'fallback';
+  error: string | undefined;
+}
+
+const FETCH_TIMEOUT_MS = 30_000;
+/** After a failed attempt, wait this long before asking Claude Code again. */
+const RETRY_AFTER_FAILURE_MS = 60_000;
+
+/**
+ * The models the user's Claude Code offers, asked of Claude Code itself
+ * (`supportedModels()`) and reused for `modelsCacheMs`; the static fallback
+ * list stands in until the first answer, or when Claude Code cannot be asked.
+ */
+export class ModelCatalog {
+  private snapshot: Snapshot = {
+    entries: FALLBACK_MODELS,
+    fetchedAt: 0,
+    account: undefined,
+    source: 'fallback',
+    error: undefined,
+  };
+  private inFlight: Promise<void> | undefined;
+  private lastAttemptAt = 0;
+  private readonly closing = new AbortController();
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Current knowledge, without waiting. */
+  current(): Readonly<Snapshot> {
+    return this.snapshot;
+  }
+
+  /** The model list, fetched anew when the cached one is stale. */
+  async list(): Promise<Readonly<Snapshot>> {
+    if (this.isStale()) await this.refresh();
+    return this.snapshot;
+  }
+
+  /**
+   * Resolve a requested name. A name the current list knows is answered at
+   * once (a stale list is refreshed in the background); an unknown one waits
+   * for Claude Code's own list before it is refused.
+   */
+  async resolve(requested: string | undefined): Promise<ResolvedModel | undefined> {
+    const quick = resolveModelName(requested, this.snapshot.entries);
+    if (quick) {
+      if (this.isStale()) void this.refresh();
+      return quick;
+    }
+    if (this.isStale()) await this.refresh();
+    return resolveModelName(requested, this.snapshot.entries);
+  }
+
+  /** Start (or join) a fetch; never rejects. */
+  refresh(): Promise<void> {
+    this.inFlight ??= this.fetch().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Stop any fetch in progress (its process ends with it). */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await this.inFlight;
+  }
+
+  private isStale(): boolean {
+    if (this.snapshot.source === 'fallback') return Date.now() - this.lastAttemptAt > RETRY_AFTER_FAILURE_MS;
+    return Date.now() - this.snapshot.fetchedAt > this.config.modelsCacheMs;
+  }
+
+  private async fetch(): Promise<void> {
+    if (this.closing.signal.aborted) return;
+    this.lastAttemptAt = Date.now();
+    const cwd = await createWorkDir(this.config);
+    const abortController = new AbortController();
+    const onClose = () => abortController.abort();
+    this.closing.signal.addEventListener('abort', onClose);
+    const timer = setTimeout(() => abortController.abort(), FETCH_TIMEOUT_MS);
+    // Streaming input that never sends a message: the process starts, answers
+    // control requests, and is closed without a single call to Claude.
+    let release: () => void = () => undefined;
+    const idle = new Promise<void>((resolve) => (release = resolve));
+    async function* noPrompt(): AsyncGenerator<SDKUserMessage> {
+      await idle;
+    }
+    const q = query({
+      prompt: noPrompt(),
+      options: { ...baseOptions(this.config, cwd), persistSession: false, abortController },
+    });
+    try {
+      const [models, init] = await Promise.all([q.supportedModels(), q.initializationResult()]);
+      const entries: ModelEntry[] = models.map((m) => ({
+        alias: m.value,
+        resolvedId: m.resolvedModel,
+        displayName: m.displayName,
+        description: m.description,
+      }));
+      if (entries.length === 0) throw new Error('Claude Code listed no models');
+      this.snapshot = {
+        entries,
+        fetchedAt: Date.now(),
+        account: {
+          apiKeySource: init.account?.apiKeySource,
+          tokenSource: init.account?.tokenSource,
+          apiProvider: init.account?.apiProvider,
+        },
+        source: 'claude-code',
+        error: undefined,
+      };
+      this.logger.debug({ models: entries.map((e) => e.alias) }, 'model list fetched from Claude Code');
+    } catch (err) {
+      const message = abortController.signal.aborted ? 'timed out or stopped' : (err as Error).message;
+      this.snapshot = { ...this.snapshot, error: `Could not ask Claude Code for its models: ${message}` };
+      this.logger.warn({ err: message }, 'could not fetch the model list from Claude Code; using the fallback list');
+    } finally {
+      clearTimeout(timer);
+      this.closing.signal.removeEventListener('abort', onClose);
+      release();
+      q.close();
+      await removeWorkDir(cwd);
+    }
+  }
+}

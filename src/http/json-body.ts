@@ -1,0 +1,22 @@
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { invalidRequest } from '../errors/bridge-error.js';
+import { zodToBridgeError } from '../translate/zod-errors.js';
+
+/** Read the body as JSON and validate it; a 400 naming the problem otherwise. */
+export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+  const text = await c.req.text();
+  if (text.trim() === '') throw invalidRequest('The request body is empty; send a JSON object.', null, 'invalid_json');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw invalidRequest(`The request body is not valid JSON: ${(err as Error).message}`, null, 'invalid_json');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw zodToBridgeError(parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,44 @@
+import type { Hono } from 'hono';
+import type { ExecutableInfo } from '../../claude/executable.js';
+import type { LoginTracker } from '../../claude/login-state.js';
+import type { ModelCatalog } from '../../claude/model-catalog.js';
+
+export interface HealthDeps {
+  executable: () => Promise<ExecutableInfo>;
+  login: LoginTracker;
+  catalog: ModelCatalog;
+  version: string;
+}
+
+/**
+ * GET /health: whether Claude Code is there and what is known of its login.
+ * Open without an API key, so it says nothing secret: no paths, tokens or
+ * account details, only states.
+ */
+export function registerHealth(app: Hono, deps: HealthDeps): void {
+  app.get('/health', async (c) => {
+    const executable = await deps.executable();
+    const snapshot = deps.catalog.current();
+    const login = deps.login.state(snapshot.account);
+    const ok = executable.found && executable.version !== undefined && login.status !== 'failed' && login.status !== 'missing';
+    return c.json({
+      status: ok ? 'ok' : 'degraded',
+      bridge: { version: deps.version },
+      claude_code: {
+        found: executable.found,
+        version: executable.version ?? null,
+        error: executable.error ?? null,
+      },
+      login: {
+        status: login.status,
+        method: login.method,
+        checked_at: login.checkedAt ?? null,
+        hint: login.hint ?? null,
+      },
+      models: {
+        source: snapshot.source,
+        available: snapshot.entries.map((e) => e.alias),
+      },
+    });
+  });
+}

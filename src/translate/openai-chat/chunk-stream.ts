@@ -1,0 +1,87 @@
+import type { RunEvent } from '../../core/types.js';
+import { toFinishReason, type ChatFinishReason } from './finish-reason.js';
+import { toOpenAIToolCallId } from './tool-call-id.js';
+import { toChatUsage, type ChatUsage } from './usage.js';
+
+export interface ChunkToolCall {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
+export interface ChatDelta {
+  role?: 'assistant';
+  content?: string;
+  reasoning_content?: string;
+  tool_calls?: ChunkToolCall[];
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{ index: 0; delta: ChatDelta; logprobs: null; finish_reason: ChatFinishReason | null }>;
+  usage?: ChatUsage | null;
+}
+
+export interface ChunkStreamOptions {
+  id: string;
+  created: number;
+  includeUsage: boolean;
+  includeThinking: boolean;
+}
+
+/**
+ * RunEvents → chat.completion.chunk objects, one delta per event, so the
+ * client sees each token as Claude produces it. The first chunk carries the
+ * role, exactly one carries the finish_reason, and with include_usage a last
+ * chunk with no choices carries the usage.
+ */
+export class ChatChunkStream {
+  private model = 'unknown';
+
+  constructor(private readonly options: ChunkStreamOptions) {}
+
+  push(event: RunEvent): ChatCompletionChunk[] {
+    switch (event.type) {
+      case 'start':
+        this.model = event.model;
+        return [this.chunk({ role: 'assistant', content: '' })];
+      case 'text':
+        return [this.chunk({ content: event.text })];
+      case 'thinking':
+        return this.options.includeThinking ? [this.chunk({ reasoning_content: event.text })] : [];
+      case 'tool_call_start':
+        return [
+          this.chunk({
+            tool_calls: [{ index: event.index, id: toOpenAIToolCallId(event.id), type: 'function', function: { name: event.name, arguments: '' } }],
+          }),
+        ];
+      case 'tool_call_delta':
+        return [this.chunk({ tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }] })];
+      case 'end': {
+        const chunks = [this.chunk({}, toFinishReason(event.stopReason))];
+        if (this.options.includeUsage) {
+          chunks.push({ ...this.base(), choices: [], usage: toChatUsage(event.usage) });
+        }
+        return chunks;
+      }
+    }
+  }
+
+  private base(): Omit<ChatCompletionChunk, 'choices'> {
+    return {
+      id: this.options.id,
+      object: 'chat.completion.chunk',
+      created: this.options.created,
+      model: this.model,
+      ...(this.options.includeUsage ? { usage: null } : {}),
+    };
+  }
+
+  private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): ChatCompletionChunk {
+    return { ...this.base(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { resolveConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+import { FakeAnthropic } from './fake-anthropic.js';
+
+export interface Stack {
+  fake: FakeAnthropic;
+  server: RunningServer;
+  config: Config;
+  /** Temporary home of this stack's Claude Code (never the developer's own). */
+  home: string;
+  /** Where the per-run working directories go. */
+  workRoot: string;
+  baseURL: string;
+  openai: OpenAI;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Settings as flags (by setting key), e.g. { maxConcurrent: '2' }. */
+  flags?: Record<string, string>;
+  /** Extra environment for the bridge and Claude Code. */
+  env?: Record<string, string>;
+  overrides?: Partial<Config>;
+}
+
+/**
+ * The end-to-end stack every test file starts once: the fake Anthropic API,
+ * the bridge in this process, and between them the real Claude Code binary
+ * with a temporary HOME and CLAUDE_CONFIG_DIR.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const fake = new FakeAnthropic();
+  await fake.start();
+  const home = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-home-'));
+  const workRoot = path.join(home, 'work');
+  mkdirSync(workRoot);
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+    TMPDIR: os.tmpdir(),
+    ANTHROPIC_BASE_URL: fake.url,
+    ANTHROPIC_API_KEY: 'sk-ant-fake-key-for-tests',
+    ...options.env,
+  };
+  const config = resolveConfig({ port: '0', workRoot, ...options.flags }, env, options.overrides);
+  const server = await startServer(config);
+  const baseURL = `${server.url}/v1`;
+  const openai = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0, timeout: 60_000 });
+  return {
+    fake,
+    server,
+    config,
+    home,
+    workRoot,
+    baseURL,
+    openai,
+    async close() {
+      await server.close();
+      await fake.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
