@@ -67,6 +67,7 @@ export class ClaudeRunner {
     const normalizer = new SdkMessageNormalizer({
       clientToolPrefix: CLIENT_TOOL_PREFIX,
       upstreamRetries: 0,
+      clientToolsOffered: request.tools.length > 0,
     });
     let q: Query | undefined;
     try {

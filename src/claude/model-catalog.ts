@@ -52,7 +52,7 @@ export class ModelCatalog {
 
   /** The model list, fetched anew when the cached one is stale. */
   async list(): Promise<Readonly<Snapshot>> {
-    if (this.isStale()) await this.refresh();
+    if (this.inFlight || this.isStale()) await this.refresh();
     return this.snapshot;
   }
 
@@ -67,7 +67,7 @@ export class ModelCatalog {
       if (this.isStale()) void this.refresh();
       return quick;
     }
-    if (this.isStale()) await this.refresh();
+    if (this.inFlight || this.isStale()) await this.refresh();
     return resolveModelName(requested, this.snapshot.entries);
   }
 

@@ -8,6 +8,8 @@ export interface NormalizerOptions {
   clientToolPrefix: string;
   /** Upstream retries Claude Code may make before the bridge reports the failure. */
   upstreamRetries: number;
+  /** Whether the client offered tools (a tool_use stop then ends the run). */
+  clientToolsOffered: boolean;
 }
 
 const STOP_REASONS: ReadonlySet<string> = new Set(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal']);
@@ -58,6 +60,8 @@ export class SdkMessageNormalizer {
   private blockToolIndex = new Map<number, number>();
   private nextToolIndex = 0;
   private toolCallsHandedBack = false;
+  /** Usage of the message being streamed, for runs that end before Claude Code's result. */
+  private streamUsage: Record<string, unknown> = {};
 
   constructor(private readonly options: NormalizerOptions) {}
 
@@ -98,9 +102,10 @@ export class SdkMessageNormalizer {
   private onStreamEvent(event: { type: string; [k: string]: unknown }): RunEvent[] {
     switch (event.type) {
       case 'message_start': {
-        const msg = event.message as { id: string; model: string };
+        const msg = event.message as { id: string; model: string; usage?: Record<string, unknown> };
         this.streamedMessageIds.add(msg.id);
         this.blockToolIndex = new Map();
+        this.streamUsage = { ...msg.usage };
         return this.start(msg.model);
       }
       case 'content_block_start': {
@@ -122,13 +127,30 @@ export class SdkMessageNormalizer {
       }
       case 'message_delta': {
         const delta = event.delta as { stop_reason?: string | null; stop_sequence?: string | null };
+        Object.assign(this.streamUsage, event.usage as Record<string, unknown> | undefined);
         if (delta.stop_reason) this.stopReason = delta.stop_reason;
         if (delta.stop_sequence) this.stopSequence = delta.stop_sequence;
-        return [];
+        return this.endsTurnHere(delta.stop_reason) ? this.endNow(toStopReason(delta.stop_reason)) : [];
       }
       default:
         return [];
     }
+  }
+
+  /**
+   * Stops at which the answer the client asked for is complete, although
+   * Claude Code would go on: after max_tokens it asks Claude to resume, after
+   * a refusal it may retry with another model, and after a call of the
+   * client's tool it would try to run that tool. The run ends here instead.
+   */
+  private endsTurnHere(stopReason: string | null | undefined): boolean {
+    if (stopReason === 'max_tokens' || stopReason === 'refusal') return true;
+    return stopReason === 'tool_use' && this.options.clientToolsOffered;
+  }
+
+  private endNow(stopReason: StopReason): RunEvent[] {
+    this.done = true;
+    return [{ type: 'end', stopReason, stopSequence: null, usage: toUsage(this.streamUsage) }];
   }
 
   private onAssistant(message: Extract<SDKMessage, { type: 'assistant' }>): RunEvent[] {

@@ -51,5 +51,5 @@ export function buildTurns(raw: RawTurn[], listName: string): Turn[] {
     // marker turn, rather than silently dropped.
     merged.unshift({ role: 'user', content: [{ type: 'text', text: '(conversation start)' }], source: first.source });
   }
-  return merged as Turn[];
+  return merged.map(({ role, content }) => ({ role, content }) as Turn);
 }

@@ -11,11 +11,32 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * When a value matches none of a union's shapes, the most useful complaint
+ * is the one from the shape that got furthest (the deepest path): for
+ * `content: [{type: "video"}]` that is the bad part, not "invalid input".
+ */
+function mostSpecific(issue: Issue, prefix: readonly PropertyKey[] = []): { issue: Issue; path: PropertyKey[] } {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, path };
+  let best: { issue: Issue; path: PropertyKey[] } | undefined;
+  for (const branch of issue.errors) {
+    for (const inner of branch) {
+      const candidate = mostSpecific(inner, path);
+      if (!best || candidate.path.length > best.path.length) best = candidate;
+    }
+  }
+  return best && best.path.length > path.length ? best : { issue, path };
+}
+
 /** The first validation problem as a 400 that names the offending field. */
 export function zodToBridgeError(error: z.ZodError): BridgeError {
-  const issue = error.issues[0];
-  if (!issue) return invalidRequest('The request body is invalid.');
-  const param = formatPath(issue.path);
+  const first = error.issues[0];
+  if (!first) return invalidRequest('The request body is invalid.');
+  const { issue, path } = mostSpecific(first);
+  const param = formatPath(path);
   const where = param ? `'${param}'` : 'the request body';
   return invalidRequest(`Invalid value for ${where}: ${issue.message}`, param || null, 'invalid_value');
 }

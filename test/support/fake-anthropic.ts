@@ -97,6 +97,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FakeAnthropic {
   readonly requests: ReceivedRequest[] = [];
+  /** Numbers (1-based, in request order) of the requests whose streamed answer was sent completely. */
+  readonly finishedMessages: number[] = [];
   private handler: Handler = echoHandler;
   private server: http.Server | undefined;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -131,6 +133,7 @@ export class FakeAnthropic {
 
   reset(): void {
     this.requests.length = 0;
+    this.finishedMessages.length = 0;
     this.handler = echoHandler;
   }
 
@@ -180,6 +183,7 @@ export class FakeAnthropic {
       return;
     }
     await this.stream(reply, body, res);
+    if (res.writableEnded) this.finishedMessages.push(this.requests.indexOf(received) + 1);
   }
 
   private async stream(reply: StreamReply, body: MessagesBody, res: http.ServerResponse): Promise<void> {

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { resolveConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { FakeAnthropic } from './fake-anthropic.js';
+import { waitForNoClaudeChildren } from './processes.js';
 
 export interface Stack {
   fake: FakeAnthropic;
@@ -61,6 +62,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     openai,
     async close() {
       await server.close();
+      // Every Claude Code process the bridge started must be gone once it has closed.
+      await waitForNoClaudeChildren();
       await fake.stop();
       rmSync(home, { recursive: true, force: true });
     },

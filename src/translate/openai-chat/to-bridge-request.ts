@@ -290,11 +290,13 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
   const tools = toTools(body);
   const toolChoice = toToolChoice(body, tools);
   const stop = body.stop === null || body.stop === undefined ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
-  const ignored = Object.keys(body).filter(
-    (key) =>
-      (body as Record<string, unknown>)[key] !== undefined &&
-      ((IGNORED_PARAMETERS as readonly string[]).includes(key) || !KNOWN_PARAMETERS.has(key)),
-  );
+  const ignored = Object.keys(body)
+    .filter(
+      (key) =>
+        (body as Record<string, unknown>)[key] !== undefined &&
+        ((IGNORED_PARAMETERS as readonly string[]).includes(key) || !KNOWN_PARAMETERS.has(key)),
+    )
+    .sort();
   const request: BridgeRequest = {
     model: body.model,
     system: system.length > 0 ? system.join('\n\n') : undefined,

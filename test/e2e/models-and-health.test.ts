@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { assertSchema } from '../support/openai-schema.js';
+import { apiError, jsonOf } from '../support/http.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+beforeEach(() => stack.fake.reset());
+
+describe('GET /v1/models', () => {
+  test("lists the models this Claude Code offers, as OpenAI Model objects", async () => {
+    const page = await stack.openai.models.list();
+    const raw = await (await fetch(`${stack.baseURL}/models`)).json();
+    assertSchema('ListModelsResponse', raw);
+    const ids = page.data.map((m) => m.id);
+    // Asked of Claude Code itself: its aliases and the full ids they resolve to.
+    expect(stack.server.catalog.current().source).toBe('claude-code');
+    expect(ids).toEqual(expect.arrayContaining(['opus', 'sonnet', 'haiku', 'default']));
+    expect(ids.some((id) => /^claude-sonnet-\d/.test(id))).toBe(true);
+    for (const model of page.data) {
+      expect(model).toMatchObject({ object: 'model', owned_by: 'anthropic' });
+      expect(Number.isInteger(model.created)).toBe(true);
+    }
+    // Listing models never calls Claude.
+    expect(stack.fake.messageRequests).toHaveLength(0);
+  });
+
+  test('GET /v1/models/{id} answers for listed ids and accepted names, 404 otherwise', async () => {
+    const sonnet = await stack.openai.models.retrieve('sonnet');
+    assertSchema('Model', sonnet);
+    expect(sonnet.id).toBe('sonnet');
+    const slashed = await fetch(`${stack.baseURL}/models/anthropic/claude-sonnet-4.5`);
+    expect(slashed.status).toBe(200);
+    expect(await slashed.json()).toMatchObject({ id: 'anthropic/claude-sonnet-4.5', object: 'model' });
+    const missing = await fetch(`${stack.baseURL}/models/gpt-4o`);
+    expect(missing.status).toBe(404);
+    const body = await jsonOf(missing);
+    assertSchema('ErrorResponse', body);
+    expect(body.error.code).toBe('model_not_found');
+  });
+});
+
+describe('model names in requests', () => {
+  const resolved = () => stack.server.catalog.current().entries;
+  const idOf = (alias: string) => resolved().find((m) => m.alias === alias)!.resolvedId!;
+
+  test.each([
+    ['sonnet', 'sonnet'],
+    ['claude-sonnet', 'sonnet'],
+    ['claude-3.5-sonnet', 'sonnet'],
+    ['anthropic/claude-sonnet-4.5', 'sonnet'],
+    ['claude-3-5-haiku-20241022', 'haiku'],
+    ['claude-haiku', 'haiku'],
+    ['claude-opus', 'opus'],
+    ['claude-opus-4-1', 'opus'],
+    ['opus', 'opus'],
+  ])('%s is answered by the current %s model, and the response names it', async (name, family) => {
+    const res = await stack.openai.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'hi' }] });
+    expect(stack.fake.lastRequest.body.model).toBe(idOf(family));
+    expect(res.model).toBe(idOf(family));
+  });
+
+  test('a full model id is accepted as is', async () => {
+    const id = idOf('haiku');
+    const res = await stack.openai.chat.completions.create({ model: id, messages: [{ role: 'user', content: 'hi' }] });
+    expect(stack.fake.lastRequest.body.model).toBe(id);
+    expect(res.model).toBe(id);
+  });
+
+  test("no model means Claude Code's own default", async () => {
+    const res = await fetch(`${stack.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(stack.fake.lastRequest.body.model).toBe(idOf('default'));
+    expect((await jsonOf(res)).model).toBe(idOf('default'));
+  });
+
+  test.each(['gpt-4o', 'llama3', 'openai/claude-sonnet', 'claude-unknown'])(
+    'unknown model %s is a 404 model_not_found listing what exists, and never reaches Claude',
+    async (name) => {
+      const err = await apiError(stack.openai.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'hi' }] }));
+      expect(err).toMatchObject({ status: 404, code: 'model_not_found', param: 'model' });
+      expect(err.message).toContain('sonnet');
+      assertSchema('ErrorResponse', { error: err.error });
+      expect(stack.fake.messageRequests).toHaveLength(0);
+    },
+  );
+});
+
+describe('GET /health', () => {
+  test('reports the executable, its version and what is known of the login, nothing secret', async () => {
+    await stack.openai.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'hi' }] });
+    const res = await fetch(`${stack.server.url}/health`);
+    expect(res.status).toBe(200);
+    const body = await jsonOf(res);
+    expect(body).toMatchObject({
+      status: 'ok',
+      claude_code: { found: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+      login: { status: 'ok', method: 'api_key' },
+    });
+    const text = JSON.stringify(body);
+    expect(text).not.toContain('sk-ant-fake-key-for-tests');
+    expect(text).not.toContain(stack.home);
+  });
+});
+
+describe('bad requests', () => {
+  const post = (body: string, contentType = 'application/json') =>
+    fetch(`${stack.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  test.each([
+    ['{not json', null, 'invalid_json'],
+    ['[]', null, 'invalid_json'],
+    ['{"model":"sonnet"}', 'messages', 'invalid_value'],
+    ['{"messages":[]}', 'messages', 'invalid_value'],
+    ['{"messages":[{"role":"wizard","content":"x"}]}', 'messages[0].role', 'invalid_value'],
+    ['{"messages":[{"role":"user","content":42}]}', 'messages[0].content', 'invalid_value'],
+    ['{"messages":[{"role":"user","content":[{"type":"video","x":1}]}]}', 'messages[0].content[0].type', 'invalid_value'],
+    ['{"messages":[{"role":"user","content":"hi"}],"stream":"yes"}', 'stream', 'invalid_value'],
+    ['{"messages":[{"role":"user","content":"hi"}],"n":2}', 'n', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":"hi"}],"logprobs":true}', 'logprobs', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"x","format":"wav"}}]}]}', 'messages[0].content[0]', 'unsupported_content'],
+  ])('%s → 400 naming %s', async (body, param, code) => {
+    const res = await post(body);
+    expect(res.status).toBe(400);
+    const json = await jsonOf(res);
+    assertSchema('ErrorResponse', json);
+    expect(json.error).toMatchObject({ type: 'invalid_request_error', param, code });
+    expect(stack.fake.messageRequests).toHaveLength(0);
+  });
+
+  test('unknown routes are OpenAI-shaped 404s', async () => {
+    const res = await fetch(`${stack.baseURL}/nothing-here`);
+    expect(res.status).toBe(404);
+    assertSchema('ErrorResponse', await res.json());
+  });
+
+  test('parameters that have no effect are accepted and named in a header', async () => {
+    const res = await fetch(`${stack.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'haiku', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2, top_k: 5, seed: 1 }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-claude-code-bridge-ignored')).toBe('seed, temperature, top_k');
+  });
+});

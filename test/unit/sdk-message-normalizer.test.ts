@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest';
+import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
+import type { RunEvent } from '../../src/core/types.js';
+import { BridgeError } from '../../src/errors/bridge-error.js';
+import { recording } from '../support/recordings.js';
+
+function normalize(name: string, options: { clientToolsOffered?: boolean; upstreamRetries?: number } = {}): RunEvent[] {
+  const normalizer = new SdkMessageNormalizer({
+    clientToolPrefix: 'mcp__client__',
+    upstreamRetries: options.upstreamRetries ?? 0,
+    clientToolsOffered: options.clientToolsOffered ?? false,
+  });
+  const events: RunEvent[] = [];
+  for (const message of recording(name)) {
+    events.push(...normalizer.push(message));
+    if (normalizer.done) break;
+  }
+  return events;
+}
+
+function failure(name: string): BridgeError {
+  try {
+    normalize(name);
+  } catch (err) {
+    if (err instanceof BridgeError) return err;
+    throw err;
+  }
+  throw new Error('expected the run to fail');
+}
+
+describe('SdkMessageNormalizer on recorded Claude Code runs', () => {
+  test('text: start, one event per token, end with the result usage', () => {
+    expect(normalize('text')).toEqual([
+      { type: 'start', model: expect.stringMatching(/^claude-/) },
+      { type: 'text', text: 'Hello' },
+      { type: 'text', text: ' world' },
+      {
+        type: 'end',
+        stopReason: 'end_turn',
+        stopSequence: null,
+        usage: { input_tokens: 20, output_tokens: 5, cache_read_input_tokens: 4, cache_creation_input_tokens: 0, thinking_tokens: 0 },
+      },
+    ]);
+  });
+
+  test('thinking arrives as thinking events before the text', () => {
+    const events = normalize('thinking-text');
+    expect(events.filter((e) => e.type === 'thinking' || e.type === 'text')).toEqual([
+      { type: 'thinking', text: 'Let me ' },
+      { type: 'thinking', text: 'think.' },
+      { type: 'text', text: 'Answer.' },
+    ]);
+  });
+
+  test('client tool calls keep the client name and stream their arguments; the run ends at the tool_use stop', () => {
+    const events = normalize('tool-calls', { clientToolsOffered: true });
+    expect(events.slice(1)).toEqual([
+      { type: 'text', text: 'Checking.' },
+      { type: 'tool_call_start', index: 0, id: 'toolu_01A', name: 'get_weather' },
+      { type: 'tool_call_delta', index: 0, argumentsDelta: '{"city":' },
+      { type: 'tool_call_delta', index: 0, argumentsDelta: '"Paris"}' },
+      { type: 'tool_call_start', index: 1, id: 'toolu_01B', name: 'get_time' },
+      { type: 'tool_call_delta', index: 1, argumentsDelta: '{"tz":"CET"}' },
+      { type: 'end', stopReason: 'tool_use', stopSequence: null, usage: expect.objectContaining({ output_tokens: 12 }) },
+    ]);
+  });
+
+  test('max_tokens ends the run at once, before Claude Code asks Claude to resume', () => {
+    const events = normalize('max-tokens');
+    expect(events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text)).toEqual(['cut', ' off']);
+    expect(events.at(-1)).toMatchObject({ type: 'end', stopReason: 'max_tokens' });
+    expect(events.filter((e) => e.type === 'start')).toHaveLength(1);
+  });
+
+  test('an upstream 400 is a 400 with the API message, never assistant text', () => {
+    const err = failure('upstream-400');
+    expect(err.status).toBe(400);
+    // Claude Code words this one itself; the text is passed on without its "API Error" framing.
+    expect(err.message).toMatch(/^Prompt is too long/);
+  });
+
+  test('an authentication retry is a 401 at once, telling how to log in', () => {
+    const err = failure('upstream-401');
+    expect(err.status).toBe(401);
+    expect(err.message).toContain('claude login');
+    expect(err.message).toContain('CLAUDE_CODE_OAUTH_TOKEN');
+  });
+
+  test('an overload retry is a 503 with Retry-After', () => {
+    const err = failure('upstream-529');
+    expect(err.status).toBe(503);
+    expect(err.retryAfterSeconds).toBeGreaterThan(0);
+  });
+
+  test('an overload retry is waited out when retries are allowed', () => {
+    expect(() => normalize('upstream-529', { upstreamRetries: 3 })).not.toThrow();
+  });
+});
