@@ -19,6 +19,8 @@ export interface Config {
   /** Parent folder of the private per-run working directories. */
   workRoot: string;
   verbose: boolean;
+  /** Whether Claude's thinking is returned to clients (reasoning_content). */
+  reasoning: boolean;
   /** The environment Claude Code runs with (the server's own, minus the bridge's settings). */
   childEnv: Readonly<Record<string, string>>;
 }
@@ -129,6 +131,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: 'the system temp folder',
     parse: (raw) => path.resolve(nonEmpty(raw)),
     defaultValue: () => os.tmpdir(),
+  },
+  {
+    key: 'reasoning',
+    flag: '--reasoning',
+    env: 'BRIDGE_REASONING',
+    arg: '<on|off>',
+    description: "Return Claude's thinking to clients as reasoning_content",
+    shownDefault: 'on',
+    parse: bool,
+    defaultValue: () => true,
   },
   {
     key: 'verbose',

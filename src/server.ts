@@ -31,7 +31,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const app = createApp({
     logger,
     catalog,
-    chat: { service, logger, includeThinking: true },
+    chat: { service, logger, includeThinking: config.reasoning },
     health: {
       executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
       login,

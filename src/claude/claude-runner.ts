@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
-import { query, type Options, type Query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import { query, type Query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
 import type { Logger } from '../logger.js';
-import { baseOptions, createWorkDir, removeWorkDir } from './sdk-environment.js';
+import { CLIENT_TOOL_PREFIX } from './client-tools.js';
+import { runOptions } from './run-options.js';
+import { createWorkDir, removeWorkDir } from './sdk-environment.js';
 import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
-import { buildTranscript, transcriptStore } from './transcript.js';
 
 export interface RunSpec {
   request: BridgeRequest;
@@ -16,9 +16,13 @@ export interface RunSpec {
   signal: AbortSignal;
 }
 
-/** Name of the in-process MCP server that carries the client's tools. */
-export const CLIENT_TOOL_SERVER = 'client';
-const CLIENT_TOOL_PREFIX = `mcp__${CLIENT_TOOL_SERVER}__`;
+/** A run in progress. */
+export interface RunHandle {
+  events: AsyncGenerator<RunEvent>;
+  /** End Claude's turn now (the answer is complete for the client); the run still ends with `end`. */
+  interrupt(): void;
+}
+
 const STDERR_TAIL_BYTES = 4096;
 
 function promptMessage(turn: Turn): SDKUserMessage {
@@ -29,8 +33,15 @@ function promptMessage(turn: Turn): SDKUserMessage {
   };
 }
 
-async function* single<T>(item: T): AsyncGenerator<T> {
-  yield item;
+/**
+ * The prompt as streaming input that stays open until the run is over, so
+ * that the turn can be interrupted (a control request needs open input).
+ */
+function openPrompt(turn: Turn | undefined, closed: Promise<void>): AsyncGenerator<SDKUserMessage> {
+  return (async function* () {
+    if (turn) yield promptMessage(turn);
+    await closed;
+  })();
 }
 
 /**
@@ -45,33 +56,56 @@ export class ClaudeRunner {
     private readonly logger: Logger,
   ) {}
 
-  async *run(spec: RunSpec): AsyncGenerator<RunEvent> {
+  start(spec: RunSpec): RunHandle {
+    const normalizer = new SdkMessageNormalizer({
+      clientToolPrefix: CLIENT_TOOL_PREFIX,
+      upstreamRetries: 0,
+      clientToolsOffered: spec.request.tools.length > 0,
+      ...(spec.request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
+      structuredOutput: spec.request.outputFormat !== undefined,
+    });
+    let q: Query | undefined;
+    let interruptRequested = false;
+    return {
+      events: this.run(spec, normalizer, (query) => {
+        q = query;
+        if (interruptRequested) void query.interrupt().catch(() => undefined);
+      }),
+      interrupt() {
+        if (interruptRequested) return;
+        interruptRequested = true;
+        normalizer.markInterrupted();
+        if (q) void q.interrupt().catch(() => undefined);
+      },
+    };
+  }
+
+  private async *run(spec: RunSpec, normalizer: SdkMessageNormalizer, onQuery: (q: Query) => void): AsyncGenerator<RunEvent> {
     const { request, signal } = spec;
     signal.throwIfAborted();
     const cwd = await createWorkDir(this.config);
     const abortController = new AbortController();
     const onAbort = () => abortController.abort(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
+    let closeInput: () => void = () => undefined;
+    const inputClosed = new Promise<void>((resolve) => (closeInput = resolve));
     let stderrTail = '';
-    const options: Options = {
-      ...baseOptions(this.config, cwd),
-      abortController,
-      includePartialMessages: true,
-      systemPrompt: request.system ?? this.config.defaultSystemPrompt,
-      stderr: (data) => {
-        stderrTail = (stderrTail + data).slice(-STDERR_TAIL_BYTES);
-      },
-      ...(spec.sdkModel ? { model: spec.sdkModel } : {}),
-      ...historyOptions(request.turns.slice(0, -1), cwd),
-    };
-    const normalizer = new SdkMessageNormalizer({
-      clientToolPrefix: CLIENT_TOOL_PREFIX,
-      upstreamRetries: 0,
-      clientToolsOffered: request.tools.length > 0,
+    const { options, prompt } = runOptions(request, this.config, cwd, spec.sdkModel, {
+      onClientToolCall: () => normalizer.markToolCallsHandedBack(),
     });
     let q: Query | undefined;
     try {
-      q = query({ prompt: single(promptMessage(request.turns.at(-1)!)), options });
+      q = query({
+        prompt: openPrompt(prompt, inputClosed),
+        options: {
+          ...options,
+          abortController,
+          stderr: (data) => {
+            stderrTail = (stderrTail + data).slice(-STDERR_TAIL_BYTES);
+          },
+        },
+      });
+      onQuery(q);
       for await (const message of q) {
         for (const event of normalizer.push(message)) yield event;
         if (normalizer.done) return;
@@ -84,25 +118,17 @@ export class ClaudeRunner {
       if (signal.aborted) throw abortReason(signal);
       if (err instanceof BridgeError) throw err;
       this.logger.warn({ err: (err as Error).message, stderr: stderrTail }, 'Claude Code run failed');
-      throw new BridgeError(
-        'upstream',
-        `Claude Code failed: ${(err as Error).message}${describeStderr(stderrTail)}`,
-        { code: 'claude_code_failed', cause: err },
-      );
+      throw new BridgeError('upstream', `Claude Code failed: ${(err as Error).message}${describeStderr(stderrTail)}`, {
+        code: 'claude_code_failed',
+        cause: err,
+      });
     } finally {
       signal.removeEventListener('abort', onAbort);
+      closeInput();
       q?.close();
       await removeWorkDir(cwd);
     }
   }
-}
-
-/** Earlier turns travel as a synthesised transcript that Claude Code resumes. */
-function historyOptions(history: Turn[], cwd: string): Partial<Options> {
-  if (history.length === 0) return { persistSession: false };
-  const sessionId = randomUUID();
-  const entries = buildTranscript(history, { sessionId, cwd, version: 'claude-code-bridge' });
-  return { resume: sessionId, sessionStore: transcriptStore(sessionId, entries) };
 }
 
 function abortReason(signal: AbortSignal): BridgeError {

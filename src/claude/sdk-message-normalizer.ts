@@ -3,13 +3,20 @@ import { BridgeError } from '../errors/bridge-error.js';
 import type { RunEvent, StopReason, Usage } from '../core/types.js';
 import { classifyUpstreamFailure } from './upstream-errors.js';
 
+/** The tool Claude Code offers for structured output (`outputFormat`). */
+export const STRUCTURED_OUTPUT_TOOL = 'StructuredOutput';
+
 export interface NormalizerOptions {
   /** Prefix of the client's tools as Claude sees them (`mcp__<server>__`). */
   clientToolPrefix: string;
   /** Upstream retries Claude Code may make before the bridge reports the failure. */
   upstreamRetries: number;
-  /** Whether the client offered tools (a tool_use stop then ends the run). */
+  /** Whether the client offered tools (a call of one then ends the run). */
   clientToolsOffered: boolean;
+  /** At most this many tool calls are handed back (1 when parallel calls are off). */
+  maxToolCalls?: number;
+  /** Whether the answer is structured output: its JSON becomes the text, other text is dropped. */
+  structuredOutput?: boolean;
 }
 
 const STOP_REASONS: ReadonlySet<string> = new Set(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal']);
@@ -20,16 +27,29 @@ function toStopReason(raw: string | null | undefined): StopReason {
   return 'end_turn';
 }
 
+const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+
 function toUsage(raw: Record<string, unknown> | undefined): Usage {
-  const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   const details = raw?.output_tokens_details as { thinking_tokens?: unknown } | undefined;
   const usage: Usage = {
-    input_tokens: n(raw?.input_tokens),
-    output_tokens: n(raw?.output_tokens),
-    cache_read_input_tokens: n(raw?.cache_read_input_tokens),
-    cache_creation_input_tokens: n(raw?.cache_creation_input_tokens),
+    input_tokens: num(raw?.input_tokens),
+    output_tokens: num(raw?.output_tokens),
+    cache_read_input_tokens: num(raw?.cache_read_input_tokens),
+    cache_creation_input_tokens: num(raw?.cache_creation_input_tokens),
   };
   if (typeof details?.thinking_tokens === 'number') usage.thinking_tokens = details.thinking_tokens;
+  return usage;
+}
+
+/** Totals across models, for runs whose per-turn usage was cut short (an interrupt). */
+function usageFromModelUsage(modelUsage: Record<string, Record<string, unknown>> | undefined): Usage {
+  const usage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  for (const m of Object.values(modelUsage ?? {})) {
+    usage.input_tokens += num(m.inputTokens);
+    usage.output_tokens += num(m.outputTokens);
+    usage.cache_read_input_tokens += num(m.cacheReadInputTokens);
+    usage.cache_creation_input_tokens += num(m.cacheCreationInputTokens);
+  }
   return usage;
 }
 
@@ -41,6 +61,8 @@ interface ContentBlockLike {
   name?: string;
   input?: unknown;
 }
+
+type BlockRole = { kind: 'tool'; index: number } | { kind: 'structured' } | { kind: 'dropped' };
 
 /**
  * Turns the message stream of one Claude Code run into the bridge's
@@ -56,10 +78,12 @@ export class SdkMessageNormalizer {
   private stopSequence: string | null = null;
   /** Messages whose content arrived as stream events (so their final copies are skipped). */
   private readonly streamedMessageIds = new Set<string>();
-  /** Content-block index → tool-call index, for the message being streamed. */
-  private blockToolIndex = new Map<number, number>();
+  /** What each content block of the message being streamed is, when it is not plain text or thinking. */
+  private blockRoles = new Map<number, BlockRole>();
   private nextToolIndex = 0;
+  private structuredAnswers = 0;
   private toolCallsHandedBack = false;
+  private interrupted = false;
   /** Usage of the message being streamed, for runs that end before Claude Code's result. */
   private streamUsage: Record<string, unknown> = {};
 
@@ -70,12 +94,17 @@ export class SdkMessageNormalizer {
     this.toolCallsHandedBack = true;
   }
 
+  /** The runner interrupted the turn (the answer is complete for the client). */
+  markInterrupted(): void {
+    this.interrupted = true;
+  }
+
   push(message: SDKMessage): RunEvent[] {
     if (this.done) return [];
     if ('parent_tool_use_id' in message && message.parent_tool_use_id) return [];
     switch (message.type) {
       case 'stream_event':
-        return this.onStreamEvent(message.event as unknown as { type: string; [k: string]: unknown });
+        return this.interrupted ? [] : this.onStreamEvent(message.event as unknown as { type: string; [k: string]: unknown });
       case 'assistant':
         return this.onAssistant(message);
       case 'result':
@@ -104,27 +133,14 @@ export class SdkMessageNormalizer {
       case 'message_start': {
         const msg = event.message as { id: string; model: string; usage?: Record<string, unknown> };
         this.streamedMessageIds.add(msg.id);
-        this.blockToolIndex = new Map();
+        this.blockRoles = new Map();
         this.streamUsage = { ...msg.usage };
         return this.start(msg.model);
       }
-      case 'content_block_start': {
-        const block = event.content_block as ContentBlockLike;
-        if (block.type !== 'tool_use') return [];
-        const index = this.nextToolIndex++;
-        this.blockToolIndex.set(event.index as number, index);
-        return [{ type: 'tool_call_start', index, id: block.id ?? '', name: this.clientToolName(block.name ?? '') }];
-      }
-      case 'content_block_delta': {
-        const delta = event.delta as { type: string; text?: string; thinking?: string; partial_json?: string };
-        if (delta.type === 'text_delta' && delta.text) return [{ type: 'text', text: delta.text }];
-        if (delta.type === 'thinking_delta' && delta.thinking) return [{ type: 'thinking', text: delta.thinking }];
-        if (delta.type === 'input_json_delta' && delta.partial_json) {
-          const index = this.blockToolIndex.get(event.index as number);
-          return index === undefined ? [] : [{ type: 'tool_call_delta', index, argumentsDelta: delta.partial_json }];
-        }
-        return [];
-      }
+      case 'content_block_start':
+        return this.onBlockStart(event.index as number, event.content_block as ContentBlockLike);
+      case 'content_block_delta':
+        return this.onDelta(event.index as number, event.delta as { type: string; text?: string; thinking?: string; partial_json?: string });
       case 'message_delta': {
         const delta = event.delta as { stop_reason?: string | null; stop_sequence?: string | null };
         Object.assign(this.streamUsage, event.usage as Record<string, unknown> | undefined);
@@ -137,6 +153,42 @@ export class SdkMessageNormalizer {
     }
   }
 
+  private onBlockStart(blockIndex: number, block: ContentBlockLike): RunEvent[] {
+    if (block.type !== 'tool_use') return [];
+    if (this.options.structuredOutput && block.name === STRUCTURED_OUTPUT_TOOL) {
+      // A second attempt means Claude Code refused the first (it did not
+      // match the schema); the first is already on its way to the client.
+      if (this.structuredAnswers++ > 0) {
+        throw new BridgeError('upstream', "Claude's structured output did not match the requested schema.", {
+          code: 'structured_output_failed',
+        });
+      }
+      this.blockRoles.set(blockIndex, { kind: 'structured' });
+      return [];
+    }
+    if (this.nextToolIndex >= (this.options.maxToolCalls ?? Infinity)) {
+      this.blockRoles.set(blockIndex, { kind: 'dropped' });
+      return [];
+    }
+    const index = this.nextToolIndex++;
+    this.blockRoles.set(blockIndex, { kind: 'tool', index });
+    return [{ type: 'tool_call_start', index, id: block.id ?? '', name: this.clientToolName(block.name ?? '') }];
+  }
+
+  private onDelta(blockIndex: number, delta: { type: string; text?: string; thinking?: string; partial_json?: string }): RunEvent[] {
+    const role = this.blockRoles.get(blockIndex);
+    if (delta.type === 'text_delta' && delta.text) {
+      // With structured output the answer is the JSON; prose around it is not part of it.
+      return this.options.structuredOutput ? [] : [{ type: 'text', text: delta.text }];
+    }
+    if (delta.type === 'thinking_delta' && delta.thinking) return [{ type: 'thinking', text: delta.thinking }];
+    if (delta.type === 'input_json_delta' && delta.partial_json && role) {
+      if (role.kind === 'structured') return [{ type: 'text', text: delta.partial_json }];
+      if (role.kind === 'tool') return [{ type: 'tool_call_delta', index: role.index, argumentsDelta: delta.partial_json }];
+    }
+    return [];
+  }
+
   /**
    * Stops at which the answer the client asked for is complete, although
    * Claude Code would go on: after max_tokens it asks Claude to resume, after
@@ -145,7 +197,7 @@ export class SdkMessageNormalizer {
    */
   private endsTurnHere(stopReason: string | null | undefined): boolean {
     if (stopReason === 'max_tokens' || stopReason === 'refusal') return true;
-    return stopReason === 'tool_use' && this.options.clientToolsOffered;
+    return stopReason === 'tool_use' && this.options.clientToolsOffered && this.nextToolIndex > 0;
   }
 
   private endNow(stopReason: StopReason): RunEvent[] {
@@ -157,22 +209,22 @@ export class SdkMessageNormalizer {
     const extra = message as unknown as { is_api_error_message?: boolean; api_error_status?: number | null };
     const content = (message.message.content ?? []) as ContentBlockLike[];
     if (extra.is_api_error_message || message.message.model === '<synthetic>') {
+      if (this.interrupted) return [];
       const text = content.map((b) => b.text ?? '').join('');
       throw classifyUpstreamFailure({ status: extra.api_error_status ?? null, kind: message.error, message: text });
     }
     // Content already relayed token by token is skipped; a message that was
     // not streamed (a non-streaming fallback) is relayed whole.
-    if (this.streamedMessageIds.has(message.message.id)) return [];
+    if (this.interrupted || this.streamedMessageIds.has(message.message.id)) return [];
     const events: RunEvent[] = [...this.start(message.message.model)];
-    for (const block of content) {
-      if (block.type === 'text' && block.text) events.push({ type: 'text', text: block.text });
+    content.forEach((block, i) => {
+      events.push(...this.onBlockStart(1000 + i, block));
+      if (block.type === 'text' && block.text) events.push(...this.onDelta(1000 + i, { type: 'text_delta', text: block.text }));
       else if (block.type === 'thinking' && block.thinking) events.push({ type: 'thinking', text: block.thinking });
       else if (block.type === 'tool_use') {
-        const index = this.nextToolIndex++;
-        events.push({ type: 'tool_call_start', index, id: block.id ?? '', name: this.clientToolName(block.name ?? '') });
-        events.push({ type: 'tool_call_delta', index, argumentsDelta: JSON.stringify(block.input ?? {}) });
+        events.push(...this.onDelta(1000 + i, { type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) }));
       }
-    }
+    });
     if (message.message.stop_reason) this.stopReason = message.message.stop_reason;
     return events;
   }
@@ -196,11 +248,17 @@ export class SdkMessageNormalizer {
   private onResult(message: SDKResultMessage): RunEvent[] {
     this.done = true;
     const usage = toUsage(message.usage as unknown as Record<string, unknown>);
+    if (this.interrupted) {
+      const modelUsage = usageFromModelUsage(message.modelUsage as unknown as Record<string, Record<string, unknown>>);
+      return [...this.start('unknown'), { type: 'end', stopReason: 'end_turn', stopSequence: null, usage: modelUsage }];
+    }
     if (this.toolCallsHandedBack) {
       return [...this.start('unknown'), { type: 'end', stopReason: 'tool_use', stopSequence: null, usage }];
     }
     if (message.subtype === 'success' && !message.is_error) {
-      const stopReason = toStopReason(message.stop_reason ?? this.stopReason);
+      let stopReason = toStopReason(message.stop_reason ?? this.stopReason);
+      // Structured output ends on Claude Code's own tool call; for the client the answer is simply complete.
+      if (this.structuredAnswers > 0 && stopReason === 'tool_use') stopReason = 'end_turn';
       return [
         ...this.start('unknown'),
         { type: 'end', stopReason, stopSequence: stopReason === 'stop_sequence' ? this.stopSequence : null, usage },
@@ -212,6 +270,11 @@ export class SdkMessageNormalizer {
         status: extra.api_error_status ?? null,
         kind: undefined,
         message: extra.result ?? 'unknown error',
+      });
+    }
+    if (message.subtype === 'error_max_structured_output_retries') {
+      throw new BridgeError('upstream', "Claude did not produce output matching the requested schema.", {
+        code: 'structured_output_failed',
       });
     }
     const errors = (extra.errors ?? []).filter(Boolean).join('; ');

@@ -1,9 +1,10 @@
 import type { ModelCatalog } from '../claude/model-catalog.js';
-import type { ClaudeRunner } from '../claude/claude-runner.js';
+import type { ClaudeRunner, RunHandle } from '../claude/claude-runner.js';
 import type { LoginTracker } from '../claude/login-state.js';
 import { listedModelIds, type ResolvedModel } from './model-names.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
+import { StopSequenceFilter } from './stop-sequences.js';
 import type { BridgeRequest, RunEvent } from './types.js';
 
 export interface CompletionDeps {
@@ -20,8 +21,9 @@ export interface OpenedRun {
 
 /**
  * The one pipeline every wire format goes through: resolve the model, run
- * Claude Code, and note what the outcome says about the login. Wire
- * translators sit on either side of it; nothing here knows HTTP.
+ * Claude Code, apply what Claude Code cannot do itself (stop sequences), and
+ * note what the outcome says about the login. Wire translators sit on either
+ * side of it; nothing here knows HTTP.
  */
 export class CompletionService {
   constructor(private readonly deps: CompletionDeps) {}
@@ -29,8 +31,8 @@ export class CompletionService {
   async open(request: BridgeRequest, signal: AbortSignal): Promise<OpenedRun> {
     const model = await this.deps.catalog.resolve(request.model);
     if (!model) throw await this.modelNotFound(request.model ?? '');
-    refuseUnimplemented(request);
-    return { model, events: this.observe(this.deps.runner.run({ request, sdkModel: model.sdkModel, signal })) };
+    const handle = this.deps.runner.start({ request, sdkModel: model.sdkModel, signal });
+    return { model, events: this.observe(applyStopSequences(handle, request.stop)) };
   }
 
   private async *observe(events: AsyncGenerator<RunEvent>): AsyncGenerator<RunEvent> {
@@ -55,17 +57,30 @@ export class CompletionService {
   }
 }
 
-function refuseUnimplemented(request: BridgeRequest): void {
-  const unsupported: string[] = [];
-  if (request.tools.length > 0) unsupported.push('tools');
-  if (request.outputFormat) unsupported.push('response_format');
-  if (request.maxOutputTokens !== undefined) unsupported.push('max_tokens');
-  if (request.stop.length > 0) unsupported.push('stop');
-  if (request.effort) unsupported.push('reasoning_effort');
-  if (unsupported.length > 0) {
-    throw new BridgeError('invalid_request', `Not supported yet: ${unsupported.join(', ')}.`, {
-      code: 'unsupported_parameter',
-      param: unsupported[0]!,
-    });
+/**
+ * Cut the answer text at the first stop sequence. Claude's turn is then
+ * interrupted (so it stops producing tokens) and the run's end reports
+ * `stop_sequence`; nothing after the stop reaches the client.
+ */
+export async function* applyStopSequences(handle: RunHandle, stops: readonly string[]): AsyncGenerator<RunEvent> {
+  if (stops.length === 0) {
+    yield* handle.events;
+    return;
+  }
+  const filter = new StopSequenceFilter(stops);
+  for await (const event of handle.events) {
+    if (event.type === 'text') {
+      const text = filter.push(event.text);
+      if (text) yield { type: 'text', text };
+      if (filter.stopped) handle.interrupt();
+      continue;
+    }
+    if (event.type === 'end') {
+      const rest = filter.flush();
+      if (rest) yield { type: 'text', text: rest };
+      yield filter.stopped ? { ...event, stopReason: 'stop_sequence', stopSequence: filter.stopSequence } : event;
+      continue;
+    }
+    if (!filter.stopped) yield event;
   }
 }

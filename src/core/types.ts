@@ -82,6 +82,8 @@ export interface BridgeRequest {
   stop: string[];
   outputFormat: OutputFormat | undefined;
   effort: EffortLevel | undefined;
+  /** 'off' asks Claude Code not to think, where the model allows it. */
+  thinking: 'default' | 'off';
   /** Whether thinking may be returned to the client. */
   includeThinking: boolean;
 }

@@ -1,5 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { generateText, streamText } from 'ai';
+import { generateText, stepCountIs, streamText, tool } from 'ai';
+import { z } from 'zod';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { conversation } from '../support/fake-anthropic.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -41,4 +42,38 @@ test('streamText streams the deltas', async () => {
   expect(parts).toEqual(['a', 'b', 'c']);
   expect(await result.finishReason).toBe('stop');
   expect((await result.usage).outputTokens).toBeGreaterThan(0);
+});
+
+test('the tool loop: Claude calls a tool, the AI SDK runs it, Claude answers from the result', async () => {
+  stack.fake.setHandler((request) => {
+    const turns = conversation(request.body);
+    const last = turns.at(-1)!;
+    if (last.content.some((b) => b.type === 'tool_result')) return { blocks: [{ type: 'text', text: 'It is 25C and sunny in Paris.' }] };
+    return { blocks: [{ type: 'tool_use', name: 'mcp__client__getWeather', input: { city: 'Paris' } }] };
+  });
+  const calls: string[] = [];
+  const result = await generateText({
+    model: provider('sonnet'),
+    prompt: 'What is the weather in Paris?',
+    stopWhen: stepCountIs(3),
+    tools: {
+      getWeather: tool({
+        description: 'Weather for a city',
+        inputSchema: z.object({ city: z.string() }),
+        execute: async ({ city }) => {
+          calls.push(city);
+          return { city, temperature: 25, sky: 'sunny' };
+        },
+      }),
+    },
+  });
+  expect(calls).toEqual(['Paris']);
+  expect(result.steps).toHaveLength(2);
+  expect(result.steps[0]!.finishReason).toBe('tool-calls');
+  expect(result.text).toBe('It is 25C and sunny in Paris.');
+  const turns = conversation(stack.fake.lastRequest.body);
+  expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+  expect(turns[1]!.content[0]).toMatchObject({ type: 'tool_use', name: 'mcp__client__getWeather', input: { city: 'Paris' } });
+  expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result' });
+  expect(JSON.stringify(turns[2]!.content[0])).toContain('sunny');
 });

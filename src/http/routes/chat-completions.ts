@@ -44,7 +44,14 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
       const collector = new RunCollector();
       if (!first.done) collector.push(first.value);
       for await (const event of events) collector.push(event);
-      return c.json(toChatCompletion(collector.result(), { id, created, includeThinking: deps.includeThinking }));
+      return c.json(
+        toChatCompletion(collector.result(), {
+          id,
+          created,
+          includeThinking: deps.includeThinking,
+          legacyFunctions: translation.legacyFunctions,
+        }),
+      );
     }
 
     const chunks = new ChatChunkStream({
@@ -52,6 +59,7 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
       created,
       includeUsage: translation.includeUsage,
       includeThinking: deps.includeThinking,
+      legacyFunctions: translation.legacyFunctions,
     });
     return sseResponse(c, async (writer) => {
       const relay = async (event: RunEvent) => {

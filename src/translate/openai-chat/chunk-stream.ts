@@ -15,6 +15,7 @@ export interface ChatDelta {
   content?: string;
   reasoning_content?: string;
   tool_calls?: ChunkToolCall[];
+  function_call?: { name?: string; arguments: string };
 }
 
 export interface ChatCompletionChunk {
@@ -31,6 +32,8 @@ export interface ChunkStreamOptions {
   created: number;
   includeUsage: boolean;
   includeThinking: boolean;
+  /** The request used the legacy `functions` field: calls go out as `function_call`. */
+  legacyFunctions?: boolean;
 }
 
 /**
@@ -54,15 +57,17 @@ export class ChatChunkStream {
       case 'thinking':
         return this.options.includeThinking ? [this.chunk({ reasoning_content: event.text })] : [];
       case 'tool_call_start':
+        if (this.options.legacyFunctions) return [this.chunk({ function_call: { name: event.name, arguments: '' } })];
         return [
           this.chunk({
             tool_calls: [{ index: event.index, id: toOpenAIToolCallId(event.id), type: 'function', function: { name: event.name, arguments: '' } }],
           }),
         ];
       case 'tool_call_delta':
+        if (this.options.legacyFunctions) return [this.chunk({ function_call: { arguments: event.argumentsDelta } })];
         return [this.chunk({ tool_calls: [{ index: event.index, function: { arguments: event.argumentsDelta } }] })];
       case 'end': {
-        const chunks = [this.chunk({}, toFinishReason(event.stopReason))];
+        const chunks = [this.chunk({}, toFinishReason(event.stopReason, this.options.legacyFunctions))];
         if (this.options.includeUsage) {
           chunks.push({ ...this.base(), choices: [], usage: toChatUsage(event.usage) });
         }

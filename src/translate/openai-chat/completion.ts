@@ -16,6 +16,7 @@ export interface ChatCompletion {
       refusal: null;
       reasoning_content?: string;
       tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+      function_call?: { name: string; arguments: string };
     };
     logprobs: null;
     finish_reason: ChatFinishReason;
@@ -26,8 +27,9 @@ export interface ChatCompletion {
 /** A finished run as a chat.completion object. */
 export function toChatCompletion(
   result: RunResult,
-  meta: { id: string; created: number; includeThinking: boolean },
+  meta: { id: string; created: number; includeThinking: boolean; legacyFunctions?: boolean },
 ): ChatCompletion {
+  const legacy = meta.legacyFunctions === true;
   const toolCalls = result.toolCalls.map((call) => ({
     id: toOpenAIToolCallId(call.id),
     type: 'function' as const,
@@ -46,10 +48,11 @@ export function toChatCompletion(
           content: result.text === '' && toolCalls.length > 0 ? null : result.text,
           refusal: null,
           ...(meta.includeThinking && result.thinking !== '' ? { reasoning_content: result.thinking } : {}),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+          ...(toolCalls.length > 0 && !legacy ? { tool_calls: toolCalls } : {}),
+          ...(toolCalls[0] && legacy ? { function_call: toolCalls[0].function } : {}),
         },
         logprobs: null,
-        finish_reason: toFinishReason(result.stopReason),
+        finish_reason: toFinishReason(result.stopReason, legacy),
       },
     ],
     usage: toChatUsage(result.usage),

@@ -1,8 +1,9 @@
 import type { StopReason } from '../../core/types.js';
 
-export type ChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter';
+export type ChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
-export function toFinishReason(reason: StopReason): ChatFinishReason {
+/** `legacyFunctions`: the request used the old `functions` field, whose calls finish with `function_call`. */
+export function toFinishReason(reason: StopReason, legacyFunctions = false): ChatFinishReason {
   switch (reason) {
     case 'end_turn':
     case 'stop_sequence':
@@ -10,7 +11,7 @@ export function toFinishReason(reason: StopReason): ChatFinishReason {
     case 'max_tokens':
       return 'length';
     case 'tool_use':
-      return 'tool_calls';
+      return legacyFunctions ? 'function_call' : 'tool_calls';
     case 'refusal':
       return 'content_filter';
   }

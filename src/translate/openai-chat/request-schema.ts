@@ -91,11 +91,22 @@ const functionDefinition = z.object({
   strict: z.boolean().nullable().optional(),
 });
 
-const toolDefinition = z.object({ type: z.literal('function'), function: functionDefinition });
+const toolDefinition = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('function'), function: functionDefinition }),
+  z.object({ type: z.literal('custom'), custom: z.object({ name: z.string() }).loose() }),
+]);
 
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
   z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
+  z.object({ type: z.literal('custom'), custom: z.object({ name: z.string() }) }),
+  z.object({
+    type: z.literal('allowed_tools'),
+    allowed_tools: z.object({
+      mode: z.enum(['auto', 'required']),
+      tools: z.array(z.object({ type: z.string(), function: z.object({ name: z.string() }).optional() }).loose()),
+    }),
+  }),
 ]);
 
 const responseFormat = z.discriminatedUnion('type', [

@@ -11,6 +11,7 @@ import type {
 } from '../../core/types.js';
 import { invalidRequest } from '../../errors/bridge-error.js';
 import { imageFromUrl } from '../images.js';
+import { checkToolDefinition } from '../tool-schemas.js';
 import type { ChatCompletionRequest, ChatMessage, UserContentPart } from './request-schema.js';
 
 /** Parameters accepted for compatibility that have no effect on Claude Code. */
@@ -61,6 +62,8 @@ export interface ChatTranslation {
   includeUsage: boolean;
   /** Parameters present in the request that had no effect (reported to the client). */
   ignored: string[];
+  /** The request declared functions the legacy way (`functions`), so calls are answered as `function_call`. */
+  legacyFunctions: boolean;
 }
 
 function textOf(content: string | Array<{ type: 'text'; text: string }>): string {
@@ -186,43 +189,63 @@ function toRawTurns(messages: ChatMessage[]): { system: string[]; turns: RawTurn
 }
 
 function toTools(body: ChatCompletionRequest): ToolSpec[] {
-  const fromTools = (body.tools ?? []).map((t) => t.function);
-  const definitions = fromTools.length > 0 ? fromTools : (body.functions ?? []);
-  const param = fromTools.length > 0 ? 'tools' : 'functions';
+  const definitions =
+    body.tools !== undefined
+      ? body.tools.map((tool, i) => {
+          if (tool.type === 'custom') {
+            throw invalidRequest(
+              `Custom tools ('tools[${i}]') are not supported: declare a function with JSON Schema parameters.`,
+              `tools[${i}]`,
+              'unsupported_tool_type',
+            );
+          }
+          return { fn: tool.function, param: `tools[${i}].function` };
+        })
+      : (body.functions ?? []).map((fn, i) => ({ fn, param: `functions[${i}]` }));
   const seen = new Set<string>();
-  return definitions.map((fn, i) => {
-    const where = fromTools.length > 0 ? `${param}[${i}].function.name` : `${param}[${i}].name`;
-    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(fn.name)) {
-      throw invalidRequest(
-        `Invalid value for '${where}': function names must be 1 to 64 letters, digits, underscores or dashes.`,
-        where,
-        'invalid_function_name',
-      );
+  return definitions.map(({ fn, param }) => {
+    const parameters = checkToolDefinition(fn.name, fn.parameters, param);
+    if (seen.has(fn.name)) {
+      throw invalidRequest(`Invalid value for '${param}.name': duplicate function name ${fn.name}.`, `${param}.name`, 'duplicate_function_name');
     }
-    if (seen.has(fn.name)) throw invalidRequest(`Invalid value for '${where}': duplicate function name ${fn.name}.`, where, 'duplicate_function_name');
     seen.add(fn.name);
-    return {
-      name: fn.name,
-      description: fn.description ?? '',
-      parameters: fn.parameters ?? { type: 'object', properties: {} },
-    };
+    return { name: fn.name, description: fn.description ?? '', parameters };
   });
 }
 
-function toToolChoice(body: ChatCompletionRequest, tools: ToolSpec[]): ToolChoice {
+/** The tool choice, and the tools it leaves on offer. */
+function toToolChoice(body: ChatCompletionRequest, tools: ToolSpec[]): { choice: ToolChoice; offered: ToolSpec[] } {
   const raw = body.tool_choice ?? body.function_call;
   const param = body.tool_choice !== undefined ? 'tool_choice' : 'function_call';
-  if (raw === undefined || raw === 'auto') return { type: 'auto' };
-  if (raw === 'none') return { type: 'none' };
+  const known = (name: string, where: string) => {
+    if (!tools.some((t) => t.name === name)) {
+      throw invalidRequest(`Invalid value for '${where}': no tool named ${JSON.stringify(name)} was given.`, where, 'invalid_tool_choice');
+    }
+  };
+  if (raw === undefined || raw === 'auto') return { choice: { type: 'auto' }, offered: tools };
+  if (raw === 'none') return { choice: { type: 'none' }, offered: [] };
   if (raw === 'required') {
     if (tools.length === 0) throw invalidRequest(`'${param}' is "required" but no tools were given.`, param, 'invalid_tool_choice');
-    return { type: 'required' };
+    return { choice: { type: 'required' }, offered: tools };
+  }
+  if ('type' in raw && raw.type === 'custom') {
+    throw invalidRequest('Custom tools are not supported.', param, 'unsupported_tool_type');
+  }
+  if ('type' in raw && raw.type === 'allowed_tools') {
+    const names = raw.allowed_tools.tools.map((t, i) => {
+      const name = t.function?.name;
+      if (t.type !== 'function' || name === undefined) {
+        throw invalidRequest(`Only function tools can be allowed.`, `${param}.allowed_tools.tools[${i}]`, 'invalid_tool_choice');
+      }
+      known(name, `${param}.allowed_tools.tools[${i}].function.name`);
+      return name;
+    });
+    const offered = tools.filter((t) => names.includes(t.name));
+    return { choice: raw.allowed_tools.mode === 'required' ? { type: 'required' } : { type: 'auto' }, offered };
   }
   const name = 'function' in raw ? raw.function.name : raw.name;
-  if (!tools.some((t) => t.name === name)) {
-    throw invalidRequest(`Invalid value for '${param}': no tool named ${JSON.stringify(name)} was given.`, param, 'invalid_tool_choice');
-  }
-  return { type: 'function', name };
+  known(name, param);
+  return { choice: { type: 'function', name }, offered: tools };
 }
 
 function toOutputFormat(body: ChatCompletionRequest): OutputFormat | undefined {
@@ -237,6 +260,7 @@ function toOutputFormat(body: ChatCompletionRequest): OutputFormat | undefined {
 }
 
 const EFFORTS: Record<string, EffortLevel> = {
+  none: 'low',
   minimal: 'low',
   low: 'low',
   medium: 'medium',
@@ -288,7 +312,8 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
   refuseUnsupported(body);
   const { system, turns: rawTurns } = toRawTurns(body.messages);
   const tools = toTools(body);
-  const toolChoice = toToolChoice(body, tools);
+  const legacyFunctions = body.tools === undefined && (body.functions?.length ?? 0) > 0;
+  const { choice: toolChoice, offered } = toToolChoice(body, tools);
   const stop = body.stop === null || body.stop === undefined ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
   const ignored = Object.keys(body)
     .filter(
@@ -297,17 +322,20 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
         ((IGNORED_PARAMETERS as readonly string[]).includes(key) || !KNOWN_PARAMETERS.has(key)),
     )
     .sort();
+  if (body.tools?.some((t) => t.type === 'function' && t.function.strict)) ignored.push('tools[].function.strict');
   const request: BridgeRequest = {
     model: body.model,
     system: system.length > 0 ? system.join('\n\n') : undefined,
     turns: buildTurns(rawTurns, 'messages'),
-    tools: toolChoice.type === 'none' ? [] : tools,
+    tools: offered,
     toolChoice,
-    parallelToolCalls: body.parallel_tool_calls ?? true,
+    // Legacy function calling has room for one call per answer.
+    parallelToolCalls: legacyFunctions ? false : (body.parallel_tool_calls ?? true),
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     stop: stop.filter((s) => s !== ''),
     outputFormat: toOutputFormat(body),
     effort: toEffort(body),
+    thinking: body.reasoning_effort === 'none' ? 'off' : 'default',
     includeThinking: options.includeThinking,
   };
   return {
@@ -315,5 +343,6 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
     ignored,
+    legacyFunctions,
   };
 }

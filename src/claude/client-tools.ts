@@ -1,0 +1,34 @@
+import type { McpSdkServerConfigWithInstance } from '@anthropic-ai/claude-agent-sdk';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolSpec } from '../core/types.js';
+
+/** Name of the in-process MCP server that carries the client's tools. */
+export const CLIENT_TOOL_SERVER = 'client';
+/** How Claude sees a client tool's name: `mcp__client__<name>`. */
+export const CLIENT_TOOL_PREFIX = `mcp__${CLIENT_TOOL_SERVER}__`;
+
+/**
+ * The client's functions as an in-process MCP server. It is built on the
+ * MCP SDK's low-level Server rather than the Agent SDK's `tool()` helper so
+ * that Claude receives each JSON Schema exactly as the client wrote it (the
+ * helper would round-trip it through zod and lose keywords). Its handlers
+ * never run a tool: the bridge ends the run at the call and hands it back.
+ */
+export function clientToolServer(tools: readonly ToolSpec[]): McpSdkServerConfigWithInstance {
+  const server = new Server({ name: CLIENT_TOOL_SERVER, version: '1.0.0' }, { capabilities: { tools: {} } });
+  server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: t.parameters as { type: 'object' },
+      // Always in Claude's context, never deferred behind a tool search.
+      _meta: { 'anthropic/alwaysLoad': true },
+    })),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async () => ({
+    isError: true,
+    content: [{ type: 'text', text: 'This function is run by the client, not here.' }],
+  }));
+  return { type: 'sdk', name: CLIENT_TOOL_SERVER, instance: server as unknown as McpSdkServerConfigWithInstance['instance'] };
+}

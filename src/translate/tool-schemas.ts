@@ -1,0 +1,46 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Ajv } from 'ajv';
+import { invalidRequest } from '../errors/bridge-error.js';
+
+/** Claude's limit on a tool name, less the `mcp__client__` prefix its tools carry. */
+export const MAX_TOOL_NAME_LENGTH = 64 - 'mcp__client__'.length;
+
+// addUsedSchema: false, so that schemas with an $id can be checked again in later requests.
+const draft2020 = new Ajv2020({ strict: false, validateSchema: true, addUsedSchema: false, logger: false });
+const draft07 = new Ajv({ strict: false, validateSchema: true, addUsedSchema: false, logger: false });
+
+/**
+ * Check a client's function definition before it goes anywhere near
+ * Claude: a name Claude accepts, and parameters that are a JSON Schema for
+ * an object (Claude's tool inputs are always objects). Returns the schema
+ * to offer, with `type: "object"` made explicit where the client left it out.
+ */
+export function checkToolDefinition(name: string, parameters: Record<string, unknown> | undefined, param: string): Record<string, unknown> {
+  if (!/^[a-zA-Z0-9_-]+$/.test(name) || name.length > MAX_TOOL_NAME_LENGTH) {
+    throw invalidRequest(
+      `Invalid value for '${param}.name': function names must be 1 to ${MAX_TOOL_NAME_LENGTH} letters, digits, underscores or dashes (Claude's limit, less the prefix its client tools carry).`,
+      `${param}.name`,
+      'invalid_function_name',
+    );
+  }
+  const schema: Record<string, unknown> = { ...(parameters ?? { type: 'object', properties: {} }) };
+  if (schema.type === undefined) schema.type = 'object';
+  if (schema.type !== 'object') {
+    throw invalidRequest(
+      `Invalid value for '${param}.parameters': must be a JSON Schema of type "object" (got type ${JSON.stringify(schema.type)}); Claude's tool inputs are objects.`,
+      `${param}.parameters`,
+      'invalid_function_parameters',
+    );
+  }
+  const validator = typeof schema.$schema === 'string' && schema.$schema.includes('draft-07') ? draft07 : draft2020;
+  try {
+    validator.compile(schema);
+  } catch (err) {
+    throw invalidRequest(
+      `Invalid value for '${param}.parameters': not a valid JSON Schema (${(err as Error).message}).`,
+      `${param}.parameters`,
+      'invalid_function_parameters',
+    );
+  }
+  return schema;
+}

@@ -1,0 +1,332 @@
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
+import { apiError } from '../support/http.js';
+import { assertSchema } from '../support/openai-schema.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+beforeEach(() => stack.fake.reset());
+
+const weatherTool: OpenAI.ChatCompletionTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    parameters: {
+      type: 'object',
+      properties: {
+        city: { type: 'string', description: 'City name' },
+        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+      },
+      required: ['city'],
+      additionalProperties: false,
+    },
+  },
+};
+const timeTool: OpenAI.ChatCompletionTool = {
+  type: 'function',
+  function: { name: 'get_time', description: 'Time in a zone', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
+};
+const question: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
+
+function clientTools(request: ReceivedRequest) {
+  return (request.body.tools ?? []).filter((t) => t.name.startsWith('mcp__client__'));
+}
+
+describe('function calling', () => {
+  test('a call comes back as tool_calls with the client name, a call_ id and JSON arguments; the bridge never runs it', async () => {
+    stack.fake.reply({ blocks: [{ type: 'tool_use', id: 'toolu_01XyZ', name: 'mcp__client__get_weather', input: { city: 'Paris' } }] });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool, timeTool] });
+    assertSchema('CreateChatCompletionResponse', res);
+    const choice = res.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBeNull();
+    expect(choice.message.tool_calls).toEqual([
+      { id: 'call_01XyZ', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+    ]);
+    // Claude saw the client's schema exactly, under its MCP name.
+    const offered = clientTools(stack.fake.lastRequest);
+    expect(offered.map((t) => t.name).sort()).toEqual(['mcp__client__get_time', 'mcp__client__get_weather']);
+    const weather = offered.find((t) => t.name === 'mcp__client__get_weather')!;
+    expect(weather.description).toBe('Current weather for a city');
+    expect(weather.input_schema).toEqual(weatherTool.function.parameters);
+    // One call to Claude: the run ended at the tool call instead of going on.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(stack.fake.messageRequests).toHaveLength(1);
+  });
+
+  test('text before the calls is the content; several calls come back together', async () => {
+    stack.fake.reply({
+      blocks: [
+        { type: 'text', text: ['Let me ', 'check both.'] },
+        { type: 'tool_use', id: 'toolu_A', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
+        { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'Europe/Paris' } },
+      ],
+    });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool, timeTool] });
+    expect(res.choices[0]!.message.content).toBe('Let me check both.');
+    expect(res.choices[0]!.message.tool_calls!.map((c) => [c.id, (c as OpenAI.ChatCompletionMessageFunctionToolCall).function.name])).toEqual([
+      ['call_A', 'get_weather'],
+      ['call_B', 'get_time'],
+    ]);
+  });
+
+  test('streaming: index, id, type and name on the first delta of each call, then argument fragments', async () => {
+    stack.fake.reply({
+      blocks: [
+        { type: 'text', text: 'Checking.' },
+        { type: 'tool_use', id: 'toolu_A', name: 'mcp__client__get_weather', input: { city: 'Paris' }, chunks: ['{"ci', 'ty": "Par', 'is"}'] },
+        { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'UTC' } },
+      ],
+    });
+    const stream = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool, timeTool], stream: true });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) {
+      assertSchema('CreateChatCompletionStreamResponse', chunk);
+      chunks.push(chunk);
+    }
+    const calls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    expect(calls).toEqual([
+      { index: 0, id: 'call_A', type: 'function', function: { name: 'get_weather', arguments: '' } },
+      { index: 0, function: { arguments: '{"ci' } },
+      { index: 0, function: { arguments: 'ty": "Par' } },
+      { index: 0, function: { arguments: 'is"}' } },
+      { index: 1, id: 'call_B', type: 'function', function: { name: 'get_time', arguments: '' } },
+      { index: 1, function: { arguments: '{"tz":"UTC"}' } },
+    ]);
+    expect(chunks.map((c) => c.choices[0]?.delta.content).filter(Boolean).join('')).toBe('Checking.');
+    expect(chunks.filter((c) => c.choices[0]?.finish_reason)).toHaveLength(1);
+    expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+
+  test('parallel_tool_calls: false hands back one call and tells Claude so', async () => {
+    stack.fake.reply({
+      blocks: [
+        { type: 'tool_use', id: 'toolu_A', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
+        { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'UTC' } },
+      ],
+    });
+    const res = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      messages: question,
+      tools: [weatherTool, timeTool],
+      parallel_tool_calls: false,
+    });
+    expect(res.choices[0]!.message.tool_calls).toHaveLength(1);
+    expect(res.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(systemText(stack.fake.lastRequest.body)).toContain('Call at most one tool in this reply.');
+  });
+
+  test('tool_choice: none offers no tools; required and a named function are asked of Claude', async () => {
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'none' });
+    expect(clientTools(stack.fake.lastRequest)).toEqual([]);
+
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'required' });
+    expect(clientTools(stack.fake.lastRequest)).toHaveLength(1);
+    expect(systemText(stack.fake.lastRequest.body)).toContain('you must call at least one of the available tools');
+
+    await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      messages: question,
+      tools: [weatherTool, timeTool],
+      tool_choice: { type: 'function', function: { name: 'get_time' } },
+    });
+    expect(systemText(stack.fake.lastRequest.body)).toContain('you must call the tool mcp__client__get_time');
+  });
+
+  test('history: tool calls and results reach Claude as tool_use / tool_result blocks, and Claude answers from them', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'It is sunny in Paris.' }] });
+    const res = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          tool_calls: [{ id: 'call_01XyZ', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_01XyZ', content: 'sunny, 25C' },
+      ],
+    });
+    expect(res.choices[0]!.message.content).toBe('It is sunny in Paris.');
+    expect(res.choices[0]!.finish_reason).toBe('stop');
+    const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+    expect(turns[1]!.content).toEqual([
+      { type: 'text', text: 'Checking.' },
+      { type: 'tool_use', id: 'call_01XyZ', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
+    ]);
+    // The result arrives in the turn that asked for it; Claude Code adds its
+    // own note that the interrupted turn goes on.
+    expect(turns[2]!.content[0]).toEqual({ type: 'tool_result', tool_use_id: 'call_01XyZ', content: [{ type: 'text', text: 'sunny, 25C' }] });
+    expect(turns[2]!.content.slice(1)).toEqual([{ type: 'text', text: 'Continue from where you left off.' }]);
+  });
+
+  test('legacy functions / function_call use the same mechanism and answer with function_call', async () => {
+    stack.fake.reply({ blocks: [{ type: 'tool_use', id: 'toolu_L', name: 'mcp__client__get_weather', input: { city: 'Rome' } }] });
+    const res = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [{ role: 'user', content: 'Weather in Rome?' }],
+      functions: [weatherTool.function],
+      function_call: 'auto',
+    });
+    assertSchema('CreateChatCompletionResponse', res);
+    expect(res.choices[0]!.finish_reason).toBe('function_call');
+    expect(res.choices[0]!.message.function_call).toEqual({ name: 'get_weather', arguments: '{"city":"Rome"}' });
+    expect(res.choices[0]!.message.tool_calls).toBeUndefined();
+
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Warm.' }] });
+    const followUp = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      functions: [weatherTool.function],
+      messages: [
+        { role: 'user', content: 'Weather in Rome?' },
+        { role: 'assistant', content: null, function_call: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+        { role: 'function', name: 'get_weather', content: '30C' },
+      ],
+    });
+    expect(followUp.choices[0]!.message.content).toBe('Warm.');
+    const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result', content: [{ type: 'text', text: '30C' }] });
+  });
+
+  test.each([
+    [{ ...weatherTool.function, parameters: { type: 'string' } }, 'invalid_function_parameters'],
+    [{ ...weatherTool.function, parameters: { type: 'object', properties: { a: { type: 'nonsense' } } } }, 'invalid_function_parameters'],
+    [{ ...weatherTool.function, name: 'has spaces' }, 'invalid_function_name'],
+    [{ ...weatherTool.function, name: 'x'.repeat(60) }, 'invalid_function_name'],
+  ])('a tool Claude cannot take is a 400 before Claude is called (%#)', async (fn, code) => {
+    const err = await apiError(
+      stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [{ type: 'function', function: fn as OpenAI.FunctionDefinition }] }),
+    );
+    expect(err).toMatchObject({ status: 400, code });
+    expect(stack.fake.messageRequests).toHaveLength(0);
+  });
+
+  test('a tool result for a call that never happened is a 400', async () => {
+    const err = await apiError(
+      stack.openai.chat.completions.create({
+        model: 'sonnet',
+        messages: [...question, { role: 'tool', tool_call_id: 'call_nope', content: 'x' }],
+      }),
+    );
+    expect(err).toMatchObject({ status: 400, code: 'unknown_tool_call_id', param: 'messages[1].tool_call_id' });
+  });
+});
+
+describe('structured output', () => {
+  const schema = { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } }, required: ['answer'] };
+
+  function structuredReply(request: ReceivedRequest) {
+    const tool = request.body.tools?.find((t) => t.name === 'StructuredOutput');
+    if (!tool) return { blocks: [{ type: 'text' as const, text: 'no schema offered' }] };
+    return {
+      blocks: [
+        { type: 'text' as const, text: 'Here is the JSON.' },
+        { type: 'tool_use' as const, name: 'StructuredOutput', input: {}, chunks: ['{"answer": "42",', ' "confidence": 0.9}'] },
+      ],
+    };
+  }
+
+  test('json_schema: the content is the JSON, streamed, validated by Claude Code against the schema', async () => {
+    stack.fake.setHandler(structuredReply);
+    const res = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [{ role: 'user', content: 'Answer as JSON' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } },
+    });
+    assertSchema('CreateChatCompletionResponse', res);
+    expect(JSON.parse(res.choices[0]!.message.content!)).toEqual({ answer: '42', confidence: 0.9 });
+    expect(res.choices[0]!.finish_reason).toBe('stop');
+    const offered = stack.fake.lastRequest.body.tools!.find((t) => t.name === 'StructuredOutput')!;
+    expect(offered.input_schema).toEqual(schema);
+
+    const stream = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [{ role: 'user', content: 'Answer as JSON' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema } },
+      stream: true,
+    });
+    const pieces: string[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
+    expect(pieces).toEqual(['{"answer": "42",', ' "confidence": 0.9}']);
+  });
+
+  test('json_object returns a JSON object', async () => {
+    stack.fake.setHandler(structuredReply);
+    const res = await stack.openai.chat.completions.create({
+      model: 'sonnet',
+      messages: [{ role: 'user', content: 'JSON please' }],
+      response_format: { type: 'json_object' },
+    });
+    expect(typeof JSON.parse(res.choices[0]!.message.content!)).toBe('object');
+    expect(stack.fake.lastRequest.body.tools!.find((t) => t.name === 'StructuredOutput')!.input_schema).toMatchObject({ type: 'object' });
+  });
+});
+
+describe('reasoning and limits', () => {
+  test("Claude's thinking is returned as reasoning_content, on the message and on deltas", async () => {
+    stack.fake.reply({ blocks: [{ type: 'thinking', thinking: ['Paris is ', 'in France.'] }, { type: 'text', text: 'Paris.' }] });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question });
+    const message = res.choices[0]!.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string };
+    expect(message.reasoning_content).toBe('Paris is in France.');
+    expect(message.content).toBe('Paris.');
+
+    const stream = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, stream: true });
+    const reasoning: string[] = [];
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { reasoning_content?: string } | undefined;
+      if (delta?.reasoning_content) reasoning.push(delta.reasoning_content);
+    }
+    expect(reasoning).toEqual(['Paris is ', 'in France.']);
+  });
+
+  test.each([
+    ['minimal', 'low'],
+    ['low', 'low'],
+    ['high', 'high'],
+    ['xhigh', 'xhigh'],
+  ] as const)('reasoning_effort %s sets effort %s', async (given, effort) => {
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, reasoning_effort: given as OpenAI.ReasoningEffort });
+    expect(stack.fake.lastRequest.body.output_config).toMatchObject({ effort });
+  });
+
+  test('max_tokens and max_completion_tokens set Claude\'s output limit; reaching it is finish_reason "length"', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'cut' }], stopReason: 'max_tokens' });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, max_tokens: 50 });
+    expect(stack.fake.lastRequest.body.max_tokens).toBe(50);
+    expect(res.choices[0]!.finish_reason).toBe('length');
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, max_completion_tokens: 77 });
+    expect(stack.fake.messageRequests.at(-1)!.body.max_tokens).toBe(77);
+  });
+
+  test('stop: the answer ends before the stop text, also when it spans deltas', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello', ' wor', 'ld EN', 'D and more', ' text'] }], delayMs: 50 });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, stop: ['END', 'NEVER'] });
+    expect(res.choices[0]!.message.content).toBe('Hello world ');
+    expect(res.choices[0]!.finish_reason).toBe('stop');
+    expect(res.usage!.prompt_tokens).toBeGreaterThan(0);
+
+    const stream = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, stop: 'END', stream: true });
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello world ');
+    expect(chunks.filter((c) => c.choices[0]?.finish_reason)).toHaveLength(1);
+    expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  test('a stop sequence that never appears changes nothing', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['ab', 'c E', 'N'] }] });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, stop: 'END' });
+    expect(res.choices[0]!.message.content).toBe('abc EN');
+    expect(lastUserText(stack.fake.lastRequest.body)).toBe('Weather in Paris?');
+  });
+});
