@@ -21,6 +21,28 @@ export interface Config {
   verbose: boolean;
   /** Whether Claude's thinking is returned to clients (reasoning_content). */
   reasoning: boolean;
+  /** Keys clients must present on /v1 routes; empty means no check. */
+  apiKeys: readonly string[];
+  /** Listen beyond loopback without an API key (an explicit opt-in). */
+  allowNoAuth: boolean;
+  /** Origins allowed to call the API from a browser; empty means CORS is off. */
+  corsOrigins: readonly string[];
+  maxConcurrent: number;
+  maxQueue: number;
+  queueTimeoutMs: number;
+  /** Whole-request limit (queueing included). */
+  requestTimeoutMs: number;
+  /** Longest silence from Claude Code while a run is going. */
+  idleTimeoutMs: number;
+  maxBodyBytes: number;
+  /** How long in-flight requests may finish after SIGTERM/SIGINT. */
+  shutdownGraceMs: number;
+  /** Upstream retries Claude Code may make before the client is told. */
+  upstreamRetries: number;
+  /** Folder for the opt-in session log; undefined means no session log. */
+  logDir: string | undefined;
+  /** Size at which a session log file is rotated. */
+  logMaxBytes: number;
   /** The environment Claude Code runs with (the server's own, minus the bridge's settings). */
   childEnv: Readonly<Record<string, string>>;
 }
@@ -70,6 +92,24 @@ const nonEmpty: Parser<string> = (raw) => {
 };
 
 const seconds = (min: number, max: number): Parser<number> => (raw) => int(min, max)(raw) * 1000;
+
+const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** "32mb", "512k", "1048576". */
+const bytes: Parser<number> = (raw) => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  if (!match || unit === undefined) throw new SettingError(`must be a size such as 32mb, 512kb or 1048576, got "${raw}"`);
+  const value = Math.floor(Number(match[1]) * unit);
+  if (value < 1024) throw new SettingError(`must be at least 1kb, got "${raw}"`);
+  return value;
+};
 
 export const SETTINGS: readonly SettingSpec[] = [
   {
@@ -143,6 +183,135 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultValue: () => true,
   },
   {
+    key: 'apiKeys',
+    flag: '--api-key',
+    env: 'BRIDGE_API_KEY',
+    arg: '<keys>',
+    description: 'API key(s) clients must send on /v1 routes (comma-separated for several)',
+    shownDefault: 'none: no check',
+    parse: list,
+    defaultValue: () => [],
+  },
+  {
+    key: 'allowNoAuth',
+    flag: '--allow-no-auth',
+    env: 'BRIDGE_ALLOW_NO_AUTH',
+    description: 'Allow listening on a non-loopback address without an API key',
+    shownDefault: 'false',
+    parse: bool,
+    defaultValue: () => false,
+  },
+  {
+    key: 'corsOrigins',
+    flag: '--cors-origins',
+    env: 'BRIDGE_CORS_ORIGINS',
+    arg: '<origins>',
+    description: 'Browser origins allowed to call the API (comma-separated, or *)',
+    shownDefault: 'none: CORS off',
+    parse: list,
+    defaultValue: () => [],
+  },
+  {
+    key: 'maxConcurrent',
+    flag: '--max-concurrent',
+    env: 'MAX_CONCURRENT',
+    arg: '<n>',
+    description: 'Claude Code runs at once; more requests wait in the queue',
+    shownDefault: '3',
+    parse: int(1, 1000),
+    defaultValue: () => 3,
+  },
+  {
+    key: 'maxQueue',
+    flag: '--max-queue',
+    env: 'BRIDGE_MAX_QUEUE',
+    arg: '<n>',
+    description: 'Requests that may wait for a run; beyond it, 429 at once',
+    shownDefault: '100',
+    parse: int(0, 100_000),
+    defaultValue: () => 100,
+  },
+  {
+    key: 'queueTimeoutMs',
+    flag: '--queue-timeout',
+    env: 'BRIDGE_QUEUE_TIMEOUT',
+    arg: '<seconds>',
+    description: 'Longest wait in the queue before 429',
+    shownDefault: '60',
+    parse: seconds(1, 86_400),
+    defaultValue: () => 60_000,
+  },
+  {
+    key: 'requestTimeoutMs',
+    flag: '--request-timeout',
+    env: 'BRIDGE_REQUEST_TIMEOUT',
+    arg: '<seconds>',
+    description: 'Whole-request limit, queueing included, before 504',
+    shownDefault: '600',
+    parse: seconds(1, 86_400),
+    defaultValue: () => 600_000,
+  },
+  {
+    key: 'idleTimeoutMs',
+    flag: '--idle-timeout',
+    env: 'BRIDGE_IDLE_TIMEOUT',
+    arg: '<seconds>',
+    description: 'Longest silence from Claude Code during a run before 504',
+    shownDefault: '120',
+    parse: seconds(1, 86_400),
+    defaultValue: () => 120_000,
+  },
+  {
+    key: 'maxBodyBytes',
+    flag: '--max-body',
+    env: 'BRIDGE_MAX_BODY',
+    arg: '<size>',
+    description: 'Largest request body accepted (413 beyond)',
+    shownDefault: '32mb',
+    parse: bytes,
+    defaultValue: () => 32 * 1024 * 1024,
+  },
+  {
+    key: 'shutdownGraceMs',
+    flag: '--shutdown-grace',
+    env: 'BRIDGE_SHUTDOWN_GRACE',
+    arg: '<seconds>',
+    description: 'Time in-flight requests get to finish after SIGTERM/SIGINT',
+    shownDefault: '30',
+    parse: seconds(0, 3_600),
+    defaultValue: () => 30_000,
+  },
+  {
+    key: 'upstreamRetries',
+    flag: '--upstream-retries',
+    env: 'BRIDGE_UPSTREAM_RETRIES',
+    arg: '<n>',
+    description: "Retries Claude Code may make on a failed call to Claude's API before the client gets the error",
+    shownDefault: '0',
+    parse: int(0, 10),
+    defaultValue: () => 0,
+  },
+  {
+    key: 'logDir',
+    flag: '--log-dir',
+    env: 'BRIDGE_LOG_DIR',
+    arg: '<dir>',
+    description: 'Write a session log (one JSON line per request) into this folder',
+    shownDefault: 'none: no session log',
+    parse: (raw) => path.resolve(nonEmpty(raw)),
+    defaultValue: () => undefined,
+  },
+  {
+    key: 'logMaxBytes',
+    flag: '--log-max-size',
+    env: 'BRIDGE_LOG_MAX_SIZE',
+    arg: '<size>',
+    description: 'Session log file size at which a new file is started (files also start daily)',
+    shownDefault: '50mb',
+    parse: bytes,
+    defaultValue: () => 50 * 1024 * 1024,
+  },
+  {
     key: 'verbose',
     flag: '--verbose',
     env: 'BRIDGE_VERBOSE',
@@ -205,5 +374,26 @@ export function resolveConfig(
     }
   }
   values.childEnv = Object.freeze(buildChildEnv(env));
-  return Object.freeze({ ...(values as unknown as Config), ...overrides });
+  const config = Object.freeze({ ...(values as unknown as Config), ...overrides });
+  refuseUnsafeExposure(config);
+  return config;
+}
+
+/** Loopback addresses: reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/**
+ * The bridge runs Claude with the owner's login: anyone who reaches it
+ * spends that account. Listening beyond loopback therefore needs an API key,
+ * or an explicit opt-in for networks the owner trusts.
+ */
+function refuseUnsafeExposure(config: Config): void {
+  if (isLoopback(config.host) || config.apiKeys.length > 0 || config.allowNoAuth) return;
+  throw new ConfigError(
+    `Refusing to listen on ${config.host} without an API key: anyone who can reach it could use your Claude login. ` +
+      'Set BRIDGE_API_KEY (or --api-key), listen on 127.0.0.1, or pass --allow-no-auth (BRIDGE_ALLOW_NO_AUTH=1) if this network is trusted.',
+  );
 }

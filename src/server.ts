@@ -6,14 +6,26 @@ import { LoginTracker } from './claude/login-state.js';
 import { ModelCatalog } from './claude/model-catalog.js';
 import type { Config } from './config.js';
 import { CompletionService } from './core/completion-service.js';
+import { ConcurrencyLimiter } from './core/limiter.js';
+import type { RequestObserver } from './core/request-trace.js';
+import { BridgeError } from './errors/bridge-error.js';
 import { createApp } from './http/app.js';
 import { silentLogger, type Logger } from './logger.js';
+import { ActivityLog } from './observe/activity.js';
+import { SessionLog } from './observe/session-log.js';
 import { BRIDGE_VERSION } from './version.js';
 
 export interface RunningServer {
   url: string;
   port: number;
   catalog: ModelCatalog;
+  limiter: ConcurrencyLimiter;
+  activity: ActivityLog;
+  /**
+   * Stop accepting connections, give requests in flight up to the shutdown
+   * grace period to finish, then end the rest (and their Claude Code
+   * processes) and release everything.
+   */
   close(): Promise<void>;
 }
 
@@ -26,11 +38,27 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const catalog = new ModelCatalog(config, logger);
   const runner = new ClaudeRunner(config, logger);
   const login = new LoginTracker(config.childEnv);
-  const service = new CompletionService({ catalog, runner, login, logger });
+  const limiter = new ConcurrencyLimiter(config);
+  const activity = new ActivityLog();
+  const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
+  const observers: RequestObserver[] = [activity, ...(sessionLog ? [sessionLog] : [])];
+  const service = new CompletionService({
+    catalog,
+    runner,
+    login,
+    limiter,
+    logger,
+    requestTimeoutMs: config.requestTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+  });
   let executable: Promise<ExecutableInfo> | undefined;
   const app = createApp({
     logger,
     catalog,
+    observers,
+    apiKeys: config.apiKeys,
+    corsOrigins: config.corsOrigins,
+    maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning },
     health: {
       executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
@@ -48,16 +76,37 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   void catalog.refresh();
 
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+    http.closeIdleConnections?.();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace'>((resolve) => (graceTimer = setTimeout(() => resolve('grace'), config.shutdownGraceMs)));
+    const outcome = await Promise.race([activity.whenIdle().then(() => 'idle' as const), graceOver]);
+    clearTimeout(graceTimer);
+    if (outcome === 'grace') {
+      logger.warn({ inFlight: activity.inFlightCount }, 'shutdown grace period over: ending the requests still running');
+      service.abortAll(new BridgeError('overloaded', 'The bridge is shutting down.', { code: 'shutting_down' }));
+      await Promise.race([activity.whenIdle(), new Promise((r) => setTimeout(r, 5_000))]);
+    }
+    // Requests are over, but their last bytes may still be on their way:
+    // close each connection once it falls idle, and force the rest shortly after.
+    const idleSweep = setInterval(() => http.closeIdleConnections?.(), 50);
+    const forced = setTimeout(() => http.closeAllConnections?.(), 3_000);
+    await closed;
+    clearInterval(idleSweep);
+    clearTimeout(forced);
+    await catalog.close();
+    await sessionLog?.close();
+  };
+
   return {
     url: `http://${host}:${port}`,
     port,
     catalog,
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await catalog.close();
-    },
+    limiter,
+    activity,
+    close: () => (closing ??= close()),
   };
 }

@@ -59,7 +59,7 @@ export class ClaudeRunner {
   start(spec: RunSpec): RunHandle {
     const normalizer = new SdkMessageNormalizer({
       clientToolPrefix: CLIENT_TOOL_PREFIX,
-      upstreamRetries: 0,
+      upstreamRetries: this.config.upstreamRetries,
       clientToolsOffered: spec.request.tools.length > 0,
       ...(spec.request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
       structuredOutput: spec.request.outputFormat !== undefined,
@@ -106,8 +106,14 @@ export class ClaudeRunner {
         },
       });
       onQuery(q);
-      for await (const message of q) {
-        for (const event of normalizer.push(message)) yield event;
+      // Read by hand rather than with for-await: leaving a for-await calls the
+      // query's return(), which waits for Claude Code to exit gracefully (it
+      // may go on retrying meanwhile); close() in `finally` ends it at once.
+      const messages = q[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await messages.next();
+        if (next.done) break;
+        for (const event of normalizer.push(next.value)) yield event;
         if (normalizer.done) return;
       }
       if (signal.aborted) throw abortReason(signal);

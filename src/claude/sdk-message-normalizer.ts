@@ -74,6 +74,8 @@ type BlockRole = { kind: 'tool'; index: number } | { kind: 'structured' } | { ki
 export class SdkMessageNormalizer {
   done = false;
   private started = false;
+  /** The model named by the latest message_start, announced with the first output. */
+  private model = 'unknown';
   private stopReason: string | null = null;
   private stopSequence: string | null = null;
   /** Messages whose content arrived as stream events (so their final copies are skipped). */
@@ -122,10 +124,19 @@ export class SdkMessageNormalizer {
     }
   }
 
-  private start(model: string): RunEvent[] {
+  /**
+   * `start` goes out with the first output rather than at message_start: a
+   * failure before any output (an attempt cut off, then refused) can then
+   * still be answered with a plain HTTP error.
+   */
+  private start(): RunEvent[] {
     if (this.started) return [];
     this.started = true;
-    return [{ type: 'start', model }];
+    return [{ type: 'start', model: this.model }];
+  }
+
+  private withStart(events: RunEvent[]): RunEvent[] {
+    return events.length === 0 ? events : [...this.start(), ...events];
   }
 
   private onStreamEvent(event: { type: string; [k: string]: unknown }): RunEvent[] {
@@ -135,12 +146,15 @@ export class SdkMessageNormalizer {
         this.streamedMessageIds.add(msg.id);
         this.blockRoles = new Map();
         this.streamUsage = { ...msg.usage };
-        return this.start(msg.model);
+        this.model = msg.model;
+        return [];
       }
       case 'content_block_start':
-        return this.onBlockStart(event.index as number, event.content_block as ContentBlockLike);
+        return this.withStart(this.onBlockStart(event.index as number, event.content_block as ContentBlockLike));
       case 'content_block_delta':
-        return this.onDelta(event.index as number, event.delta as { type: string; text?: string; thinking?: string; partial_json?: string });
+        return this.withStart(
+          this.onDelta(event.index as number, event.delta as { type: string; text?: string; thinking?: string; partial_json?: string }),
+        );
       case 'message_delta': {
         const delta = event.delta as { stop_reason?: string | null; stop_sequence?: string | null };
         Object.assign(this.streamUsage, event.usage as Record<string, unknown> | undefined);
@@ -202,7 +216,7 @@ export class SdkMessageNormalizer {
 
   private endNow(stopReason: StopReason): RunEvent[] {
     this.done = true;
-    return [{ type: 'end', stopReason, stopSequence: null, usage: toUsage(this.streamUsage) }];
+    return this.withStart([{ type: 'end', stopReason, stopSequence: null, usage: toUsage(this.streamUsage) }]);
   }
 
   private onAssistant(message: Extract<SDKMessage, { type: 'assistant' }>): RunEvent[] {
@@ -216,7 +230,8 @@ export class SdkMessageNormalizer {
     // Content already relayed token by token is skipped; a message that was
     // not streamed (a non-streaming fallback) is relayed whole.
     if (this.interrupted || this.streamedMessageIds.has(message.message.id)) return [];
-    const events: RunEvent[] = [...this.start(message.message.model)];
+    this.model = message.message.model;
+    const events: RunEvent[] = [];
     content.forEach((block, i) => {
       events.push(...this.onBlockStart(1000 + i, block));
       if (block.type === 'text' && block.text) events.push(...this.onDelta(1000 + i, { type: 'text_delta', text: block.text }));
@@ -226,7 +241,7 @@ export class SdkMessageNormalizer {
       }
     });
     if (message.message.stop_reason) this.stopReason = message.message.stop_reason;
-    return events;
+    return this.withStart(events);
   }
 
   private onSystem(message: { subtype: string; [k: string]: unknown }): void {
@@ -234,12 +249,18 @@ export class SdkMessageNormalizer {
     const kind = message.error as string | undefined;
     const attempt = (message.attempt as number | undefined) ?? 1;
     // A login problem does not get better by waiting; anything else may be
-    // retried as often as configured before the client hears about it.
-    if (kind === 'authentication_failed' || attempt > this.options.upstreamRetries) {
+    // retried as often as configured before the client hears about it, as
+    // long as nothing of the failed attempt has reached the client (a retry
+    // starts the answer over, and what was sent cannot be taken back).
+    if (kind === 'authentication_failed' || attempt > this.options.upstreamRetries || this.started) {
+      const status = (message.error_status as number | null | undefined) ?? null;
       throw classifyUpstreamFailure({
-        status: (message.error_status as number | null | undefined) ?? null,
+        status,
         kind,
-        message: `Claude's API answered with an error (${kind ?? 'unknown'})`,
+        message:
+          status === null
+            ? "the connection to Claude's API failed or its answer broke off (Claude Code would retry; --upstream-retries lets it while nothing has been sent)"
+            : `Claude's API answered with HTTP ${status} (${kind ?? 'unknown'})`,
         retryDelayMs: message.retry_delay_ms as number | undefined,
       });
     }
@@ -250,19 +271,18 @@ export class SdkMessageNormalizer {
     const usage = toUsage(message.usage as unknown as Record<string, unknown>);
     if (this.interrupted) {
       const modelUsage = usageFromModelUsage(message.modelUsage as unknown as Record<string, Record<string, unknown>>);
-      return [...this.start('unknown'), { type: 'end', stopReason: 'end_turn', stopSequence: null, usage: modelUsage }];
+      return this.withStart([{ type: 'end', stopReason: 'end_turn', stopSequence: null, usage: modelUsage }]);
     }
     if (this.toolCallsHandedBack) {
-      return [...this.start('unknown'), { type: 'end', stopReason: 'tool_use', stopSequence: null, usage }];
+      return this.withStart([{ type: 'end', stopReason: 'tool_use', stopSequence: null, usage }]);
     }
     if (message.subtype === 'success' && !message.is_error) {
       let stopReason = toStopReason(message.stop_reason ?? this.stopReason);
       // Structured output ends on Claude Code's own tool call; for the client the answer is simply complete.
       if (this.structuredAnswers > 0 && stopReason === 'tool_use') stopReason = 'end_turn';
-      return [
-        ...this.start('unknown'),
+      return this.withStart([
         { type: 'end', stopReason, stopSequence: stopReason === 'stop_sequence' ? this.stopSequence : null, usage },
-      ];
+      ]);
     }
     const extra = message as unknown as { api_error_status?: number | null; result?: string; errors?: string[] };
     if (message.subtype === 'success' || extra.api_error_status) {

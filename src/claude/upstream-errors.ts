@@ -49,13 +49,14 @@ export function classifyUpstreamFailure(failure: UpstreamFailure): BridgeError {
   const retryAfterSeconds =
     failure.retryDelayMs !== undefined && failure.retryDelayMs > 0 ? Math.ceil(failure.retryDelayMs / 1000) : undefined;
 
+  // Claude Code files a 403 under authentication_failed too; the status says more.
+  if (status === 403 || kind === 'oauth_org_not_allowed' || kind === 'account_on_hold' || kind === 'verification_required') {
+    return new BridgeError('permission', `Claude's API refused this account: ${detail}`, { code: 'upstream_forbidden' });
+  }
   if (kind === 'authentication_failed' || status === 401) {
     return new BridgeError('authentication', `${LOGIN_HELP} (Claude's API said: ${detail})`, {
       code: 'claude_code_not_logged_in',
     });
-  }
-  if (kind === 'oauth_org_not_allowed' || kind === 'account_on_hold' || kind === 'verification_required' || status === 403) {
-    return new BridgeError('permission', `Claude's API refused this account: ${detail}`, { code: 'upstream_forbidden' });
   }
   if (kind === 'rate_limit' || status === 429) {
     return new BridgeError('rate_limit', `Claude's API rate limit was reached: ${detail}`, {

@@ -4,6 +4,7 @@ import type { LoginTracker } from '../claude/login-state.js';
 import { listedModelIds, type ResolvedModel } from './model-names.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
+import type { ConcurrencyLimiter } from './limiter.js';
 import { StopSequenceFilter } from './stop-sequences.js';
 import type { BridgeRequest, RunEvent } from './types.js';
 
@@ -11,39 +12,87 @@ export interface CompletionDeps {
   catalog: ModelCatalog;
   runner: ClaudeRunner;
   login: LoginTracker;
+  limiter: ConcurrencyLimiter;
   logger: Logger;
+  requestTimeoutMs: number;
+  idleTimeoutMs: number;
 }
 
 export interface OpenedRun {
   model: ResolvedModel;
+  /**
+   * The run's events. Nothing happens until the first next(): that call
+   * waits for a free slot, starts Claude Code and resolves with the first
+   * event, or rejects with the reason the request cannot be answered.
+   */
   events: AsyncGenerator<RunEvent>;
 }
 
 /**
- * The one pipeline every wire format goes through: resolve the model, run
- * Claude Code, apply what Claude Code cannot do itself (stop sequences), and
- * note what the outcome says about the login. Wire translators sit on either
- * side of it; nothing here knows HTTP.
+ * The one pipeline every wire format goes through: resolve the model, wait
+ * for a slot, run Claude Code under the request and idle time limits, apply
+ * what Claude Code cannot do itself (stop sequences), and note what the
+ * outcome says about the login. Wire translators sit on either side of it;
+ * nothing here knows HTTP.
  */
 export class CompletionService {
+  private readonly running = new Set<AbortController>();
+
   constructor(private readonly deps: CompletionDeps) {}
 
-  async open(request: BridgeRequest, signal: AbortSignal): Promise<OpenedRun> {
+  async open(request: BridgeRequest, clientSignal: AbortSignal): Promise<OpenedRun> {
     const model = await this.deps.catalog.resolve(request.model);
     if (!model) throw await this.modelNotFound(request.model ?? '');
-    const handle = this.deps.runner.start({ request, sdkModel: model.sdkModel, signal });
-    return { model, events: this.observe(applyStopSequences(handle, request.stop)) };
+    return { model, events: this.run(request, model, clientSignal) };
   }
 
-  private async *observe(events: AsyncGenerator<RunEvent>): AsyncGenerator<RunEvent> {
+  /** End every run now (shutdown after the grace period). */
+  abortAll(reason: BridgeError): void {
+    for (const controller of this.running) controller.abort(reason);
+  }
+
+  private async *run(request: BridgeRequest, model: ResolvedModel, clientSignal: AbortSignal): AsyncGenerator<RunEvent> {
+    const { limiter, runner, requestTimeoutMs, idleTimeoutMs } = this.deps;
+    const controller = new AbortController();
+    const abort = (reason: unknown) => controller.abort(reason);
+    const onClientGone = () => abort(new BridgeError('server', 'The client closed the connection.', { code: 'client_closed' }));
+    if (clientSignal.aborted) onClientGone();
+    clientSignal.addEventListener('abort', onClientGone, { once: true });
+    this.running.add(controller);
+    const requestTimer = setTimeout(
+      () => abort(new BridgeError('timeout', `The request took longer than ${Math.round(requestTimeoutMs / 1000)} s.`, { code: 'request_timeout' })),
+      requestTimeoutMs,
+    );
+    let idleTimer: NodeJS.Timeout | undefined;
+    const restartIdleTimer = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(
+        () =>
+          abort(
+            new BridgeError('timeout', `Claude Code produced no output for ${Math.round(idleTimeoutMs / 1000)} s.`, { code: 'idle_timeout' }),
+          ),
+        idleTimeoutMs,
+      );
+    };
+    let release: (() => void) | undefined;
     try {
-      for await (const event of events) {
+      release = await limiter.acquire(controller.signal);
+      restartIdleTimer();
+      const handle = runner.start({ request, sdkModel: model.sdkModel, signal: controller.signal });
+      for await (const event of applyStopSequences(handle, request.stop)) {
+        restartIdleTimer();
         if (event.type === 'end') this.deps.login.recordSuccess();
         yield event;
       }
     } catch (err) {
       if (err instanceof BridgeError && err.kind === 'authentication') this.deps.login.recordAuthFailure();
-      throw err;
+      throw controller.signal.aborted && controller.signal.reason instanceof BridgeError ? controller.signal.reason : err;
+    } finally {
+      clearTimeout(requestTimer);
+      clearTimeout(idleTimer);
+      clientSignal.removeEventListener('abort', onClientGone);
+      this.running.delete(controller);
+      release?.();
     }
   }
 

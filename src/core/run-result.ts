@@ -50,6 +50,11 @@ export class RunCollector {
     }
   }
 
+  /** What has been gathered so far, ended or not (for logs of runs that failed midway). */
+  partial(): { model: string; text: string; thinking: string; toolCalls: CollectedToolCall[] } {
+    return { model: this.model, text: this.text, thinking: this.thinking, toolCalls: this.toolCalls.filter(Boolean) };
+  }
+
   result(): RunResult {
     if (!this.end) throw new Error('the run has not ended');
     return {

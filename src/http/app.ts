@@ -1,32 +1,77 @@
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import type { ModelCatalog } from '../claude/model-catalog.js';
+import type { RequestObserver } from '../core/request-trace.js';
 import { BridgeError, toBridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
 import { errorResponse } from './error-response.js';
+import { guardJsonBody } from './middleware/guard-body.js';
+import { requireApiKey } from './middleware/require-api-key.js';
+import { traceRequests } from './middleware/trace-requests.js';
 import { registerChatCompletions, type ChatRouteDeps } from './routes/chat-completions.js';
 import { registerHealth, type HealthDeps } from './routes/health.js';
 import { registerModels } from './routes/models.js';
-import type { ModelCatalog } from '../claude/model-catalog.js';
 
 export interface AppDeps {
   logger: Logger;
   chat: ChatRouteDeps;
   health: HealthDeps;
   catalog: ModelCatalog;
+  observers: readonly RequestObserver[];
+  apiKeys: readonly string[];
+  corsOrigins: readonly string[];
+  maxBodyBytes: number;
 }
 
-/** The HTTP surface: routes, and one error handler that shapes every failure. */
+/** Every route and the methods it answers, so other methods get a 405 rather than a 404. */
+const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
+  ['/health', ['GET']],
+  ['/v1/models', ['GET']],
+  ['/v1/models/:id{.+}', ['GET']],
+  ['/v1/chat/completions', ['POST']],
+];
+
+/** The HTTP surface: middleware, routes, and one error handler that shapes every failure. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+
+  app.use('*', traceRequests(deps.observers, deps.logger));
+  if (deps.corsOrigins.length > 0) {
+    app.use(
+      '*',
+      cors({
+        origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
+        allowHeaders: ['Authorization', 'Content-Type', 'x-api-key', 'anthropic-version', 'anthropic-beta', 'OpenAI-Beta', 'x-stainless-*'],
+        allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+        exposeHeaders: ['x-request-id', 'x-claude-code-bridge-ignored', 'retry-after'],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (deps.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.apiKeys));
+  app.use('/v1/*', guardJsonBody(deps.maxBodyBytes));
 
   registerHealth(app, deps.health);
   registerModels(app, deps.catalog);
   registerChatCompletions(app, deps.chat);
 
+  for (const [path, methods] of ROUTES) {
+    app.all(path, (c) => {
+      c.header('Allow', methods.join(', '));
+      return errorResponse(
+        c,
+        new BridgeError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(' or ')}.`, {
+          code: 'method_not_allowed',
+        }),
+      );
+    });
+  }
   app.notFound((c) =>
     errorResponse(c, new BridgeError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' })),
   );
   app.onError((err, c) => {
     const error = toBridgeError(err);
+    c.get('trace')?.fail(error);
     if (error.status >= 500) deps.logger.error({ err, path: c.req.path }, error.message);
     return errorResponse(c, error);
   });

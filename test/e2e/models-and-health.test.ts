@@ -153,3 +153,50 @@ describe('bad requests', () => {
     expect(res.headers.get('x-claude-code-bridge-ignored')).toBe('seed, temperature, top_k');
   });
 });
+
+describe('HTTP guards', () => {
+  test('the wrong method is a 405 with Allow', async () => {
+    const res = await fetch(`${stack.baseURL}/chat/completions`);
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('POST');
+    assertSchema('ErrorResponse', await jsonOf(res));
+    expect((await fetch(`${stack.baseURL}/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(405);
+  });
+
+  test('a body that is not JSON is a 415', async () => {
+    const res = await fetch(`${stack.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'messages=hi',
+    });
+    expect(res.status).toBe(415);
+    const body = await jsonOf(res);
+    assertSchema('ErrorResponse', body);
+    expect(body.error.code).toBe('unsupported_media_type');
+  });
+
+  test('a body over the limit is a 413, refused without reading the rest', async () => {
+    // Announce 64 MB, send a few bytes, keep the connection open: the answer must come anyway.
+    const { request } = await import('node:http');
+    const url = new URL(`${stack.baseURL}/chat/completions`);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) } },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.write('{"messages": [');
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.code).toBe('request_too_large');
+  });
+
+  test('every response carries a request id', async () => {
+    const res = await fetch(`${stack.server.url}/health`);
+    expect(res.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+});

@@ -34,3 +34,36 @@ describe('buildChildEnv', () => {
     expect(buildChildEnv({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '0' }).CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('0');
   });
 });
+
+describe('access and limit settings', () => {
+  test('API keys and CORS origins are comma-separated lists', () => {
+    const config = resolveConfig({}, { BRIDGE_API_KEY: 'a, b ,,c', BRIDGE_CORS_ORIGINS: 'https://x.example' });
+    expect(config.apiKeys).toEqual(['a', 'b', 'c']);
+    expect(config.corsOrigins).toEqual(['https://x.example']);
+  });
+
+  test('sizes accept units', () => {
+    expect(resolveConfig({}, { BRIDGE_MAX_BODY: '32mb' }).maxBodyBytes).toBe(32 * 1024 * 1024);
+    expect(resolveConfig({ maxBodyBytes: '512k' }, {}).maxBodyBytes).toBe(512 * 1024);
+    expect(resolveConfig({}, { BRIDGE_MAX_BODY: '2048' }).maxBodyBytes).toBe(2048);
+    expect(() => resolveConfig({}, { BRIDGE_MAX_BODY: 'lots' })).toThrow(/BRIDGE_MAX_BODY/);
+  });
+
+  test('timeouts are given in seconds', () => {
+    const config = resolveConfig({}, { BRIDGE_IDLE_TIMEOUT: '5', BRIDGE_REQUEST_TIMEOUT: '60', BRIDGE_QUEUE_TIMEOUT: '2' });
+    expect(config).toMatchObject({ idleTimeoutMs: 5000, requestTimeoutMs: 60_000, queueTimeoutMs: 2000 });
+    expect(resolveConfig({}, { MAX_CONCURRENT: '7' }).maxConcurrent).toBe(7);
+    expect(() => resolveConfig({}, { MAX_CONCURRENT: '0' })).toThrow(/MAX_CONCURRENT/);
+  });
+
+  test.each(['0.0.0.0', '::', '192.168.1.10', 'example.com'])('listening on %s without a key is refused', (host) => {
+    expect(() => resolveConfig({ host }, {})).toThrow(/Refusing to listen/);
+    expect(() => resolveConfig({ host }, {})).toThrow(/--allow-no-auth/);
+    expect(resolveConfig({ host }, { BRIDGE_API_KEY: 'k' }).host).toBe(host);
+    expect(resolveConfig({ host, allowNoAuth: true }, {}).host).toBe(host);
+  });
+
+  test.each(['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'])('loopback %s needs no key', (host) => {
+    expect(resolveConfig({ host }, {}).host).toBe(host);
+  });
+});

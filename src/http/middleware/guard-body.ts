@@ -1,0 +1,32 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { BridgeError } from '../../errors/bridge-error.js';
+
+/**
+ * Bodies of POST requests must be JSON (or carry no content type, as some
+ * minimal clients send) and no larger than `maxBytes`. A declared length
+ * over the limit is refused before any of the body is read; a chunked body
+ * is cut off as soon as it passes the limit.
+ */
+export function guardJsonBody(maxBytes: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new BridgeError('request_too_large', `The request body is larger than the limit of ${maxBytes} bytes.`, {
+        code: 'request_too_large',
+      });
+    },
+  });
+  return async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    const type = c.req.header('content-type');
+    if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
+      throw new BridgeError(
+        'unsupported_media_type',
+        `Unsupported content type ${JSON.stringify(type)}: send the body as JSON with "Content-Type: application/json".`,
+        { code: 'unsupported_media_type' },
+      );
+    }
+    return limit(c, next);
+  };
+}

@@ -1,0 +1,43 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { MiddlewareHandler } from 'hono';
+import { newRequestId, RequestTrace, type RequestObserver } from '../../core/request-trace.js';
+import type { Logger } from '../../logger.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    trace: RequestTrace;
+  }
+}
+
+/**
+ * Gives every request an id (echoed as `x-request-id`) and a trace that
+ * observers hear about when it ends. A streamed answer ends when its stream
+ * does; the route finishes those traces itself.
+ */
+export function traceRequests(observers: readonly RequestObserver[], logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    let address: string | undefined;
+    try {
+      address = getConnInfo(c).remote.address;
+    } catch {
+      address = undefined;
+    }
+    const trace = new RequestTrace(newRequestId(), `${c.req.method} ${c.req.path}`, { address, userAgent: c.req.header('user-agent') }, [
+      ...observers,
+      {
+        requestEnded: (record) =>
+          logger.info(
+            { id: record.id, endpoint: record.endpoint, status: record.status, model: record.answeredBy ?? record.model, ms: record.durationMs, ttftMs: record.ttftMs, error: record.error?.message },
+            'request',
+          ),
+      },
+    ]);
+    c.set('trace', trace);
+    c.header('x-request-id', trace.id);
+    try {
+      await next();
+    } finally {
+      if (!trace.streaming) trace.finish(c.res.status);
+    }
+  };
+}

@@ -1,0 +1,27 @@
+const DATA_URL = /^data:([^;,]+)(?:;[^,]*)?,/;
+
+/**
+ * A copy of a request body fit for a log: image and file data (data: URLs,
+ * base64 `data` fields) replaced by a note of their type and size. Secrets
+ * never are in bodies the bridge logs (keys travel in headers, which are not
+ * logged).
+ */
+export function redactBody(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') {
+    const match = DATA_URL.exec(value);
+    if (match && value.length > 200) return `[${match[1]} data, ${approxBytes(value.length - match[0].length)} bytes]`;
+    if (key === 'data' && value.length > 200 && /^[A-Za-z0-9+/=\s]+$/.test(value.slice(0, 200))) {
+      return `[base64 data, ${approxBytes(value.length)} bytes]`;
+    }
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((item) => redactBody(item));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactBody(v, k)]));
+  }
+  return value;
+}
+
+function approxBytes(base64Length: number): number {
+  return Math.floor((base64Length * 3) / 4);
+}

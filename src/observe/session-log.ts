@@ -1,0 +1,46 @@
+import path from 'node:path';
+import pinoRoll from 'pino-roll';
+import type { RequestObserver, RequestRecord } from '../core/request-trace.js';
+
+export interface SessionLogOptions {
+  dir: string;
+  maxBytes: number;
+}
+
+type RollingStream = Awaited<ReturnType<typeof pinoRoll>>;
+
+/**
+ * The opt-in session log: one JSON line per request in
+ * `<dir>/sessions.<date>.<n>.jsonl`, a new file each day and whenever one
+ * reaches the size limit. pino-roll does the rolling; its writes are
+ * asynchronous and buffered, so a slow disk never holds up a response, and
+ * a line that cannot be written is dropped rather than failing a request.
+ */
+export class SessionLog implements RequestObserver {
+  private constructor(private readonly stream: RollingStream) {}
+
+  static async open(options: SessionLogOptions): Promise<SessionLog> {
+    const stream = await pinoRoll({
+      // The extension is taken from the file name.
+      file: path.join(options.dir, 'sessions.jsonl'),
+      frequency: 'daily',
+      dateFormat: 'yyyy-MM-dd',
+      size: `${Math.max(1, Math.floor(options.maxBytes / 1024))}k`,
+      mkdir: true,
+    });
+    stream.on('error', () => undefined);
+    return new SessionLog(stream);
+  }
+
+  requestEnded(record: RequestRecord): void {
+    this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+  }
+
+  /** Write what is buffered and close the file. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.stream.once('close', () => resolve());
+      this.stream.end();
+    });
+  }
+}

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { claudeChildren, waitForNoClaudeChildren } from '../support/processes.js';
+import { jsonOf } from '../support/http.js';
+import { postSse } from '../support/sse.js';
+import { scriptedHandler } from '../support/scripted.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({
+    // Generous idle limit: a cold Claude Code start on a loaded machine must not count as silence.
+    flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '4', idleTimeoutMs: '6', requestTimeoutMs: '9' },
+  });
+  await stack.server.catalog.list();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+beforeEach(async () => {
+  stack.fake.reset();
+  stack.fake.setHandler(scriptedHandler);
+  await waitForNoClaudeChildren();
+});
+
+const url = () => `${stack.baseURL}/chat/completions`;
+const body = (prompt: string, stream = false) => JSON.stringify({ model: 'haiku', stream, messages: [{ role: 'user', content: prompt }] });
+const post = (prompt: string, init: RequestInit = {}) =>
+  fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(prompt), ...init });
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('concurrency and the queue', () => {
+  test('beyond MAX_CONCURRENT requests queue in order; beyond the queue, 429 at once', async () => {
+    const running = [post('SLOW 150 one two three'), post('SLOW 150 four five six')];
+    await until(() => stack.server.limiter.stats().active === 2);
+    const queued = [post('queued A'), post('queued B')];
+    await until(() => stack.server.limiter.stats().queued === 2);
+    const started = Date.now();
+    const refused = await post('no room');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(refused.status).toBe(429);
+    expect((await jsonOf(refused)).error.code).toBe('queue_full');
+    expect(refused.headers.get('retry-after')).toBeTruthy();
+    const answers = await Promise.all([...running, ...queued].map(async (p) => (await jsonOf(await p)).choices[0].message.content));
+    expect(answers).toEqual(['one two three', 'four five six', 'Echo: queued A', 'Echo: queued B']);
+    // Never more than two at once upstream.
+    expect(stack.server.limiter.stats()).toMatchObject({ active: 0, queued: 0 });
+  });
+
+  test('a request that waits longer than the queue timeout gets 429', async () => {
+    const running = [post('SLOW 1500 a b c d e'), post('SLOW 1500 f g h i j')];
+    await until(() => stack.server.limiter.stats().active === 2);
+    const waited = await post('too late');
+    expect(waited.status).toBe(429);
+    expect((await jsonOf(waited)).error.code).toBe('queue_timeout');
+    await Promise.all(running);
+  });
+
+  test('a client that leaves while queued gives its place up at once and never reaches Claude', async () => {
+    const running = [post('SLOW 300 a b c'), post('SLOW 300 d e f')];
+    await until(() => stack.server.limiter.stats().active === 2);
+    const leaving = new AbortController();
+    const gone = post('never asked', { signal: leaving.signal }).catch(() => 'aborted');
+    await until(() => stack.server.limiter.stats().queued === 1);
+    leaving.abort();
+    await until(() => stack.server.limiter.stats().queued === 0, 1000);
+    expect(await gone).toBe('aborted');
+    await Promise.all(running);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stack.fake.messageRequests.map((r) => JSON.stringify(r.body.messages))).not.toContain('never asked');
+    expect(stack.fake.messageRequests).toHaveLength(2);
+  });
+});
+
+describe('cancellation', () => {
+  test('a client that disconnects mid-stream ends its Claude Code process within seconds', async () => {
+    const leaving = new AbortController();
+    const res = await fetch(url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body('SLOW 500 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10', true),
+      signal: leaving.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read();
+    expect(claudeChildren().length).toBeGreaterThan(0);
+    leaving.abort();
+    const started = Date.now();
+    await waitForNoClaudeChildren(3000);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await until(() => stack.server.limiter.stats().active === 0, 2000);
+    // The answer was not read to its end upstream either.
+    expect(stack.fake.finishedMessages).toEqual([]);
+  });
+
+  test('a non-streaming client that leaves ends its run too', async () => {
+    const leaving = new AbortController();
+    const pending = post('SLOW 500 a b c d e f g h', { signal: leaving.signal }).catch(() => 'aborted');
+    await until(() => claudeChildren().length > 0 && stack.fake.messageRequests.length > 0);
+    leaving.abort();
+    expect(await pending).toBe('aborted');
+    await waitForNoClaudeChildren(3000);
+    await until(() => stack.server.limiter.stats().active === 0, 2000);
+  });
+});
+
+describe('timeouts', () => {
+  test('no output within the idle limit → 504 before the stream starts', async () => {
+    const res = await post('HANG 12000 late');
+    expect(res.status).toBe(504);
+    expect((await jsonOf(res)).error).toMatchObject({ type: 'timeout_error', code: 'idle_timeout' });
+    await waitForNoClaudeChildren(3000);
+  });
+
+  test('silence mid-stream → an error frame', async () => {
+    const raw = await postSse(url(), JSON.parse(body('SLOW 8000 first second', true)));
+    expect(raw.status).toBe(200);
+    const last = JSON.parse(raw.events.at(-1)!.data);
+    expect(last.error).toMatchObject({ type: 'timeout_error', code: 'idle_timeout' });
+    expect(raw.events.some((e) => e.data === '[DONE]')).toBe(false);
+  });
+
+  test('a request over the whole-request limit ends with request_timeout', async () => {
+    const raw = await postSse(url(), JSON.parse(body(`SLOW 1500 ${'w '.repeat(10)}`, true)));
+    const last = JSON.parse(raw.events.at(-1)!.data);
+    expect(last.error).toMatchObject({ type: 'timeout_error', code: 'request_timeout' });
+    await waitForNoClaudeChildren(3000);
+  });
+});
+
+test('concurrent requests each get exactly their own answer', async () => {
+  // Two run at once and two wait: all four are answered, each with its own prompt.
+  const prompts = Array.from({ length: 4 }, (_, i) => `prompt number ${i} ${'x'.repeat(i)}`);
+  const answers = await Promise.all(
+    prompts.map(async (p, i) => {
+      if (i % 2 === 0) return (await jsonOf(await post(p))).choices[0].message.content;
+      const stream = await stack.openai.chat.completions.create({ model: 'haiku', stream: true, messages: [{ role: 'user', content: p }] });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    }),
+  );
+  expect(answers).toEqual(prompts.map((p) => `Echo: ${p}`));
+});

@@ -1,0 +1,119 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { noisePng } from '../support/png.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+let logDir: string;
+let client: OpenAI;
+beforeAll(async () => {
+  logDir = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-logs-'));
+  stack = await startStack({ flags: { apiKeys: 'sekret-key-123', logDir, logMaxBytes: '4kb' } });
+  client = new OpenAI({ baseURL: stack.baseURL, apiKey: 'sekret-key-123', maxRetries: 0 });
+});
+afterAll(async () => {
+  await stack?.close();
+  rmSync(logDir, { recursive: true, force: true });
+});
+
+interface LogLine {
+  [key: string]: unknown;
+  id: string;
+  status: number;
+  request: { messages: Array<{ content: unknown }> };
+  answer: { text: string; toolCalls: unknown[] };
+}
+
+function readLog(): { files: string[]; lines: LogLine[] } {
+  const files = readdirSync(logDir).filter((f) => f.endsWith('.jsonl')).sort();
+  const lines = files.flatMap((f) =>
+    readFileSync(path.join(logDir, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as LogLine),
+  );
+  return { files, lines };
+}
+
+async function logged(count: number): Promise<LogLine[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    let lines: LogLine[] = [];
+    try {
+      lines = readLog().lines;
+    } catch {
+      // the folder appears with the first line
+    }
+    if (lines.length >= count) return lines;
+    if (Date.now() > deadline) throw new Error(`expected ${count} log lines, found ${lines.length}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('one JSON line per request with what was asked, answered and measured; no keys, no image data', async () => {
+  const image = noisePng(32, 32).toString('base64');
+  const res = await client.chat.completions.create({
+    model: 'sonnet',
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'describe' },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${image}` } },
+        ],
+      },
+    ],
+  });
+  const line = (await logged(1))[0]!;
+  expect(line).toMatchObject({
+    id: expect.stringMatching(/^req_/),
+    time: expect.any(String),
+    endpoint: 'POST /v1/chat/completions',
+    client: { address: expect.stringMatching(/127\.0\.0\.1/), userAgent: expect.stringContaining('OpenAI') },
+    model: 'sonnet',
+    answeredBy: res.model,
+    stream: false,
+    status: 200,
+    answer: { text: 'Echo: describe', toolCalls: [] },
+    usage: { input_tokens: 25, output_tokens: 12 },
+    stopReason: 'end_turn',
+  });
+  expect(line.ttftMs).toBeGreaterThan(0);
+  expect(line.durationMs).toBeGreaterThanOrEqual(line.ttftMs as number);
+  const text = JSON.stringify(line);
+  expect(text).not.toContain(image.slice(0, 100));
+  expect(text).toMatch(/\[image\/png data, \d+ bytes\]/);
+  expect(text).not.toContain('sekret-key-123');
+  expect(text).not.toMatch(/authorization/i);
+});
+
+test('failed and streamed requests are logged too, with their error', async () => {
+  const before = (await logged(1)).length;
+  await fetch(`${stack.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sekret-key-123' },
+    body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+  });
+  const stream = await client.chat.completions.create({ model: 'haiku', stream: true, messages: [{ role: 'user', content: 'streamed' }] });
+  for await (const _ of stream) {
+    // drain
+  }
+  const lines = await logged(before + 2);
+  const failed = lines.find((l) => l.status === 404)!;
+  expect(failed.error).toMatchObject({ status: 404, code: 'model_not_found' });
+  const streamed = lines.find((l) => l.stream === true)!;
+  expect(streamed).toMatchObject({ status: 200, answer: { text: 'Echo: streamed' } });
+});
+
+test('files rotate when they reach the size limit', async () => {
+  for (let i = 0; i < 6; i++) {
+    await client.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: `fill ${i} ${'x'.repeat(400)}` }] });
+  }
+  await logged(9);
+  const { files } = readLog();
+  expect(files.length).toBeGreaterThan(1);
+  expect(files.every((f) => /^sessions\.\d{4}-\d{2}-\d{2}\.\d+\.jsonl$/.test(f))).toBe(true);
+});
