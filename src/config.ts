@@ -39,6 +39,13 @@ export interface SettingSpec {
   shownDefault: string;
   parse: Parser<unknown>;
   defaultValue: () => unknown;
+  /**
+   * Where the start-up banner shows this setting, if anywhere: 'limit' lists
+   * it under Limits; 'auth' marks the setting whose value turns auth on.
+   */
+  banner?: 'limit' | 'auth';
+  /** The value as the banner shows it (String(value) when absent). */
+  showValue?: (value: unknown) => string;
 }
 
 class SettingError extends Error {}

@@ -14,6 +14,7 @@ export interface RunningServer {
   url: string;
   port: number;
   catalog: ModelCatalog;
+  login: LoginTracker;
   close(): Promise<void>;
 }
 
@@ -52,6 +53,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     url: `http://${host}:${port}`,
     port,
     catalog,
+    login,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
