@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { ConfigError, resolveConfig, type Config } from './config.js';
-import { runDoctor } from './cli/doctor.js';
 import { EXIT } from './cli/exit-codes.js';
 import { buildProgram } from './cli/program.js';
-import { serve, StartupError } from './cli/serve.js';
 import { settingFlags } from './cli/setting-options.js';
 import { BRIDGE_VERSION } from './version.js';
 
@@ -23,12 +21,18 @@ function configFrom(opts: Record<string, unknown>): Config {
   }
 }
 
+// The server and doctor load the Agent SDK and the HTTP stack; --help,
+// --version and refusals do not need them, so they are loaded on demand.
 const program = buildProgram(BRIDGE_VERSION, {
   async serve(opts) {
-    await serve(configFrom(opts), BRIDGE_VERSION);
+    const config = configFrom(opts);
+    const { serve } = await import('./cli/serve.js');
+    await serve(config, BRIDGE_VERSION);
   },
   async doctor(opts, doctorOpts) {
-    const ok = await runDoctor(configFrom(opts), {
+    const config = configFrom(opts);
+    const { runDoctor } = await import('./cli/doctor.js');
+    const ok = await runDoctor(config, {
       version: BRIDGE_VERSION,
       probeTimeoutMs: doctorOpts.timeout * 1000,
       write: (text) => process.stdout.write(text),
@@ -40,6 +44,5 @@ const program = buildProgram(BRIDGE_VERSION, {
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Commander has already printed its message (or the help, or the version).
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
-  if (err instanceof StartupError) fail(err.message, EXIT.failure);
   fail((err as Error).message, EXIT.failure);
 });
