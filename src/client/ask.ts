@@ -1,4 +1,4 @@
-import type OpenAI from 'openai';
+import { APIUserAbortError, type OpenAI } from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 
 export interface AskOptions {
@@ -35,6 +35,8 @@ export async function ask(openai: OpenAI, options: AskOptions): Promise<string> 
     if (options.json) write(`${JSON.stringify(chunk)}\n`);
     else if (delta) write(delta);
   }
+  // The openai stream ends quietly when aborted; a stopped answer must not pass for a whole one.
+  if (options.signal?.aborted) throw new APIUserAbortError();
   if (!options.json && !text.endsWith('\n')) write('\n');
   return text;
 }
