@@ -47,7 +47,9 @@ export async function runChat(options: ChatOptions): Promise<number> {
   // At the prompt, a terminal's Ctrl-C reaches readline as a key (raw mode).
   rl.on('SIGINT', () => {
     if (rl.line) {
+      // As shells do: show ^C after what was typed, and start over on a fresh line.
       rl.write(null, { ctrl: true, name: 'e' });
+      ui.write('^C\n');
       rl.write(null, { ctrl: true, name: 'u' });
     } else {
       ui.write('\n');
