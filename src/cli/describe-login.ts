@@ -10,7 +10,7 @@ export function describeLoginMethod(method: LoginMethod): string {
     case 'auth_token':
       return 'token from ANTHROPIC_AUTH_TOKEN';
     case 'claude_login':
-      return 'Claude Code login (`claude login`)';
+      return 'Claude Code login from `claude login`';
     case 'cloud_provider':
       return 'cloud provider (Bedrock, Vertex or Foundry)';
     case 'none':
