@@ -95,11 +95,12 @@ describe('one question', () => {
   });
 
   test('the URL may be given with /v1, and the flag beats BRIDGE_URL', async () => {
-    const { code, stdout } = await client(['--url', `${stack.server.url}/v1/`, 'Hi'], {
+    // An unknown model is refused by the bridge itself: proof enough that the request reached it, without a run.
+    const { code, stderr } = await client(['--url', `${stack.server.url}/v1/`, '--model', 'gpt-4o', 'Hi'], {
       env: { BRIDGE_URL: 'http://127.0.0.1:9/nowhere' },
     });
-    expect(code).toBe(0);
-    expect(stdout).toBe('Echo: Hi\n');
+    expect(code).toBe(5);
+    expect(stderr).toMatch(/404 model_not_found/);
   });
 });
 
