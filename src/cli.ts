@@ -1,53 +1,48 @@
 #!/usr/bin/env node
-import { Command, Option } from 'commander';
-import { ConfigError, SETTINGS, resolveConfig } from './config.js';
-import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { CommanderError } from 'commander';
+import { ConfigError, resolveConfig, type Config } from './config.js';
+import { EXIT } from './cli/exit-codes.js';
+import { buildProgram } from './cli/program.js';
+import { settingFlags } from './cli/setting-options.js';
 import { BRIDGE_VERSION } from './version.js';
 
-/** Build the command line from the settings table: every setting is a flag and an environment variable. */
-function buildProgram(): Command {
-  const program = new Command('claude-code-bridge')
-    .description('An OpenAI-compatible API server in front of your own Claude Code login.')
-    .version(BRIDGE_VERSION, '-v, --version');
-  for (const spec of SETTINGS) {
-    const flags = spec.arg ? `${spec.flag} ${spec.arg}` : spec.flag;
-    program.addOption(new Option(flags, `${spec.description} (env ${spec.env}; default ${spec.shownDefault})`));
-  }
-  return program;
+function fail(message: string, code: number): never {
+  process.stderr.write(`claude-code-bridge: ${message}\n`);
+  process.exit(code);
 }
 
-/** Commander's attribute name for a flag: --claude-path → claudePath. */
-function optionKey(flag: string): string {
-  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase());
-}
-
-async function main(): Promise<void> {
-  const program = buildProgram();
-  program.parse(process.argv);
-  const opts = program.opts<Record<string, string | boolean | undefined>>();
-  const flags = Object.fromEntries(SETTINGS.map((spec) => [spec.key, opts[optionKey(spec.flag)]]));
-  let config;
+/** Settings from flags, environment and defaults; a bad value stops here, naming the setting. */
+function configFrom(opts: Record<string, unknown>): Config {
   try {
-    config = resolveConfig(flags, process.env);
+    return resolveConfig(settingFlags(opts), process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`claude-code-bridge: ${err.message}\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) fail(`${err.message} (claude-code-bridge --help lists every setting)`, EXIT.usage);
     throw err;
   }
-  const logger = createLogger({ verbose: config.verbose, level: 'info' });
-  const server = await startServer(config, { logger: createLogger({ verbose: config.verbose }) });
-  logger.info(`claude-code-bridge ${BRIDGE_VERSION} listening on ${server.url}/v1`);
-  const stop = () => {
-    void server.close().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`claude-code-bridge: ${(err as Error).message}\n`);
-  process.exit(1);
+// The server and doctor load the Agent SDK and the HTTP stack; --help,
+// --version and refusals do not need them, so they are loaded on demand.
+const program = buildProgram(BRIDGE_VERSION, {
+  async serve(opts) {
+    const config = configFrom(opts);
+    const { serve } = await import('./cli/serve.js');
+    await serve(config, BRIDGE_VERSION);
+  },
+  async doctor(opts, doctorOpts) {
+    const config = configFrom(opts);
+    const { runDoctor } = await import('./cli/doctor.js');
+    const ok = await runDoctor(config, {
+      version: BRIDGE_VERSION,
+      probeTimeoutMs: doctorOpts.timeout * 1000,
+      write: (text) => process.stdout.write(text),
+    });
+    process.exitCode = ok ? EXIT.ok : EXIT.failure;
+  },
+});
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  // Commander has already printed its message (or the help, or the version).
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  fail((err as Error).message, EXIT.failure);
 });

@@ -63,6 +63,13 @@ export interface SettingSpec {
   shownDefault: string;
   parse: Parser<unknown>;
   defaultValue: () => unknown;
+  /**
+   * Where the start-up banner shows this setting, if anywhere: 'limit' lists
+   * it under Limits; 'auth' marks the setting whose value turns auth on.
+   */
+  banner?: 'limit' | 'auth';
+  /** The value as the banner shows it (String(value) when absent). */
+  showValue?: (value: unknown) => string;
 }
 
 class SettingError extends Error {}
@@ -191,6 +198,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: 'none: no check',
     parse: list,
     defaultValue: () => [],
+    banner: 'auth',
+    showValue: (v) => `${(v as string[]).length} key(s)`,
   },
   {
     key: 'allowNoAuth',
@@ -220,6 +229,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '3',
     parse: int(1, 1000),
     defaultValue: () => 3,
+    banner: 'limit',
   },
   {
     key: 'maxQueue',
@@ -230,6 +240,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '100',
     parse: int(0, 100_000),
     defaultValue: () => 100,
+    banner: 'limit',
   },
   {
     key: 'queueTimeoutMs',
@@ -240,6 +251,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '60',
     parse: seconds(1, 86_400),
     defaultValue: () => 60_000,
+    banner: 'limit',
+    showValue: (v) => `${(v as number) / 1000}s`,
   },
   {
     key: 'requestTimeoutMs',
@@ -250,6 +263,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '600',
     parse: seconds(1, 86_400),
     defaultValue: () => 600_000,
+    banner: 'limit',
+    showValue: (v) => `${(v as number) / 1000}s`,
   },
   {
     key: 'idleTimeoutMs',
@@ -260,6 +275,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '120',
     parse: seconds(1, 86_400),
     defaultValue: () => 120_000,
+    banner: 'limit',
+    showValue: (v) => `${(v as number) / 1000}s`,
   },
   {
     key: 'maxBodyBytes',
@@ -270,6 +287,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '32mb',
     parse: bytes,
     defaultValue: () => 32 * 1024 * 1024,
+    banner: 'limit',
+    showValue: (v) => `${Math.round((v as number) / 1024 / 1024)}mb`,
   },
   {
     key: 'shutdownGraceMs',

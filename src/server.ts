@@ -21,6 +21,7 @@ export interface RunningServer {
   catalog: ModelCatalog;
   limiter: ConcurrencyLimiter;
   activity: ActivityLog;
+  login: LoginTracker;
   /**
    * Stop accepting connections, give requests in flight up to the shutdown
    * grace period to finish, then end the rest (and their Claude Code
@@ -107,6 +108,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     catalog,
     limiter,
     activity,
+    login,
     close: () => (closing ??= close()),
   };
 }

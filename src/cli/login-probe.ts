@@ -1,0 +1,58 @@
+import { ClaudeRunner } from '../claude/claude-runner.js';
+import type { Config } from '../config.js';
+import type { BridgeRequest } from '../core/types.js';
+import { BridgeError } from '../errors/bridge-error.js';
+import { silentLogger } from '../logger.js';
+
+export type ProbeResult =
+  | { ok: true; model: string; ms: number }
+  | { ok: false; error: BridgeError; ms: number };
+
+const PROBE_PROMPT = 'Reply with the single word: ok';
+
+/**
+ * One tiny real request through the same runner the server uses: the only
+ * way to know that the login works is that Claude answers. Its default
+ * model is used, since that is what a request without a model gets.
+ */
+export async function probeLogin(config: Config, timeoutMs: number): Promise<ProbeResult> {
+  const runner = new ClaudeRunner(config, silentLogger());
+  const request: BridgeRequest = {
+    model: undefined,
+    system: 'You are a connectivity check. Answer in one word.',
+    turns: [{ role: 'user', content: [{ type: 'text', text: PROBE_PROMPT }] }],
+    tools: [],
+    toolChoice: { type: 'auto' },
+    parallelToolCalls: false,
+    maxOutputTokens: undefined,
+    stop: [],
+    outputFormat: undefined,
+    effort: undefined,
+    thinking: 'default',
+    includeThinking: false,
+  };
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new BridgeError('timeout', `Claude did not answer within ${Math.round(timeoutMs / 1000)} s.`, { code: 'probe_timeout' }),
+    );
+  }, timeoutMs);
+  const started = Date.now();
+  let model = 'unknown';
+  try {
+    for await (const event of runner.start({ request, sdkModel: undefined, signal: controller.signal }).events) {
+      if (event.type === 'start') model = event.model;
+      if (event.type === 'end') return { ok: true, model, ms: Date.now() - started };
+    }
+    return {
+      ok: false,
+      error: new BridgeError('upstream', 'Claude Code stopped without an answer.'),
+      ms: Date.now() - started,
+    };
+  } catch (err) {
+    const error = err instanceof BridgeError ? err : new BridgeError('server', (err as Error).message);
+    return { ok: false, error, ms: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
