@@ -110,3 +110,17 @@ test('after the grace period, what still runs is ended with an error frame and t
   await new Promise((r) => setTimeout(r, 200));
   expect(processesWithHome(home)).toEqual([]);
 });
+
+test('a second signal stops at once, and still leaves no Claude Code process behind', async () => {
+  const bridge = await startBridge({ BRIDGE_SHUTDOWN_GRACE: '60' });
+  const answer = streamUntilFirstChunk(bridge.url, 'SLOW 800 a b c d e f g h i j k l').catch(() => 'cut');
+  await new Promise((r) => setTimeout(r, 300));
+  bridge.child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 200));
+  bridge.child.kill('SIGINT');
+  expect(await bridge.exited).toBe(130);
+  await answer;
+  const deadline = Date.now() + 3000;
+  while (processesWithHome(home).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(processesWithHome(home)).toEqual([]);
+});
