@@ -39,6 +39,14 @@ export interface Config {
   shutdownGraceMs: number;
   /** Upstream retries Claude Code may make before the client is told. */
   upstreamRetries: number;
+  /** Warm Claude Code processes kept ready (0 turns the pool off). */
+  poolSize: number;
+  /** A spare unused this long is let go. */
+  poolIdleMs: number;
+  /** Conversations whose Claude Code process is kept for their next turn. */
+  liveSessions: number;
+  /** How long such a process waits for the next turn. */
+  liveSessionTtlMs: number;
   /** Folder for the opt-in session log; undefined means no session log. */
   logDir: string | undefined;
   /** Size at which a session log file is rotated. */
@@ -309,6 +317,48 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '0',
     parse: int(0, 10),
     defaultValue: () => 0,
+  },
+  {
+    key: 'poolSize',
+    flag: '--pool-size',
+    env: 'BRIDGE_POOL_SIZE',
+    arg: '<n>',
+    description: 'Warm Claude Code processes kept ready for new conversations (0 turns the pool off; each holds about 250 MB)',
+    shownDefault: '1',
+    parse: int(0, 16),
+    defaultValue: () => 1,
+    banner: 'limit',
+  },
+  {
+    key: 'poolIdleMs',
+    flag: '--pool-idle-timeout',
+    env: 'BRIDGE_POOL_IDLE_TIMEOUT',
+    arg: '<seconds>',
+    description: 'A warm process unused this long is let go (a new one starts with the next request)',
+    shownDefault: '1800',
+    parse: seconds(10, 86_400),
+    defaultValue: () => 1_800_000,
+  },
+  {
+    key: 'liveSessions',
+    flag: '--live-sessions',
+    env: 'BRIDGE_LIVE_SESSIONS',
+    arg: '<n>',
+    description: "Conversations whose Claude Code process is kept for their next turn (0 turns this off; each holds about 250 MB)",
+    shownDefault: '3',
+    parse: int(0, 64),
+    defaultValue: () => 3,
+    banner: 'limit',
+  },
+  {
+    key: 'liveSessionTtlMs',
+    flag: '--live-session-ttl',
+    env: 'BRIDGE_LIVE_SESSION_TTL',
+    arg: '<seconds>',
+    description: "How long a conversation's process waits for its next turn",
+    shownDefault: '300',
+    parse: seconds(1, 86_400),
+    defaultValue: () => 300_000,
   },
   {
     key: 'logDir',

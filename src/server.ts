@@ -3,7 +3,12 @@ import { serve, type ServerType } from '@hono/node-server';
 import { ClaudeRunner } from './claude/claude-runner.js';
 import { inspectExecutable, type ExecutableInfo } from './claude/executable.js';
 import { LoginTracker } from './claude/login-state.js';
+import { LiveSessions } from './claude/live-sessions.js';
 import { ModelCatalog } from './claude/model-catalog.js';
+import { ProcessRegistry } from './claude/process-registry.js';
+import { sessionOptions } from './claude/run-options.js';
+import { runtimeFingerprint } from './claude/runtime-fingerprint.js';
+import { SparePool } from './claude/spare-pool.js';
 import type { Config } from './config.js';
 import { CompletionService } from './core/completion-service.js';
 import { ConcurrencyLimiter } from './core/limiter.js';
@@ -12,6 +17,7 @@ import { BridgeError } from './errors/bridge-error.js';
 import { createApp } from './http/app.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ActivityLog } from './observe/activity.js';
+import { Metrics } from './observe/metrics.js';
 import { SessionLog } from './observe/session-log.js';
 import { BRIDGE_VERSION } from './version.js';
 
@@ -22,6 +28,10 @@ export interface RunningServer {
   limiter: ConcurrencyLimiter;
   activity: ActivityLog;
   login: LoginTracker;
+  registry: ProcessRegistry;
+  pool: SparePool;
+  live: LiveSessions;
+  runner: ClaudeRunner;
   /**
    * Stop accepting connections, give requests in flight up to the shutdown
    * grace period to finish, then end the rest (and their Claude Code
@@ -36,13 +46,26 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
-  const catalog = new ModelCatalog(config, logger);
-  const runner = new ClaudeRunner(config, logger);
+  const registry = new ProcessRegistry();
+  const catalog = new ModelCatalog(config, logger, registry);
+  const pool = new SparePool(
+    {
+      size: config.poolSize,
+      idleMs: config.poolIdleMs,
+      options: (binding, process) => sessionOptions(config, binding, registry, process),
+      fingerprint: () => runtimeFingerprint(config),
+    },
+    registry,
+    logger,
+  );
   const login = new LoginTracker(config.childEnv);
   const limiter = new ConcurrencyLimiter(config);
   const activity = new ActivityLog();
   const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
-  const observers: RequestObserver[] = [activity, ...(sessionLog ? [sessionLog] : [])];
+  const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
+  const runner = new ClaudeRunner({ config, logger, registry, pool, live });
+  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
+  const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   const service = new CompletionService({
     catalog,
     runner,
@@ -57,6 +80,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     logger,
     catalog,
     observers,
+    metrics,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
@@ -76,6 +100,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   void catalog.refresh();
+  pool.start();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
@@ -98,6 +123,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await closed;
     clearInterval(idleSweep);
     clearTimeout(forced);
+    pool.close();
+    live.close();
     await catalog.close();
     await sessionLog?.close();
   };
@@ -109,6 +136,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     limiter,
     activity,
     login,
+    registry,
+    pool,
+    live,
+    runner,
     close: () => (closing ??= close()),
   };
 }

@@ -1,12 +1,18 @@
-import { query, type Query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
-import { BridgeError } from '../errors/bridge-error.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
+import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
+import { ClaudeSession, promptMessage, SessionBinding } from './claude-session.js';
 import { CLIENT_TOOL_PREFIX } from './client-tools.js';
-import { runOptions } from './run-options.js';
+import { conversationKey, sessionContext, type SessionContext } from './conversation-key.js';
+import { InputQueue } from './input-queue.js';
+import type { LiveSessions } from './live-sessions.js';
+import type { ProcessRegistry } from './process-registry.js';
+import { claimable, claimOptions, coldOptions, endsWithToolResults, sessionOptions, systemPrompt } from './run-options.js';
 import { createWorkDir, removeWorkDir } from './sdk-environment.js';
 import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
+import type { SparePool } from './spare-pool.js';
 
 export interface RunSpec {
   request: BridgeRequest;
@@ -23,127 +29,167 @@ export interface RunHandle {
   interrupt(): void;
 }
 
-const STDERR_TAIL_BYTES = 4096;
+/** How a run got its Claude Code process (for metrics and tests). */
+export type RunOrigin = 'live' | 'spare' | 'cold';
 
-function promptMessage(turn: Turn): SDKUserMessage {
-  return {
-    type: 'user',
-    message: { role: 'user', content: turn.content as SDKUserMessage['message']['content'] },
-    parent_tool_use_id: null,
-  };
+export interface RunnerDeps {
+  config: Config;
+  logger: Logger;
+  registry: ProcessRegistry;
+  pool: SparePool;
+  live: LiveSessions;
+  onOrigin?: (origin: RunOrigin) => void;
 }
 
 /**
- * The prompt as streaming input that stays open until the run is over, so
- * that the turn can be interrupted (a control request needs open input).
- */
-function openPrompt(turn: Turn | undefined, closed: Promise<void>): AsyncGenerator<SDKUserMessage> {
-  return (async function* () {
-    if (turn) yield promptMessage(turn);
-    await closed;
-  })();
-}
-
-/**
- * Runs one request through Claude Code: a fresh process in an empty private
- * folder, the request's history as a resumed transcript, the new user turn
- * as the prompt. Yields RunEvents; throws BridgeError. Ending the iteration
- * early (the client left) or aborting the signal ends the process.
+ * Runs one request through Claude Code. The process comes from, in order of
+ * preference: the live session that answered this conversation's previous
+ * turn (the new turn is pushed into it), a warm spare (for a first turn it
+ * can serve), or a cold start with the history as a resumed transcript.
+ * Afterwards a process whose conversation can go on is parked for the next
+ * turn; any other is ended. Yields RunEvents; throws BridgeError; ending the
+ * iteration early or aborting the signal ends the process.
  */
 export class ClaudeRunner {
-  constructor(
-    private readonly config: Config,
-    private readonly logger: Logger,
-  ) {}
+  /** How many runs got their process which way. */
+  readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  private note(origin: RunOrigin): void {
+    this.origins[origin]++;
+    this.deps.onOrigin?.(origin);
+  }
 
   start(spec: RunSpec): RunHandle {
     const normalizer = new SdkMessageNormalizer({
       clientToolPrefix: CLIENT_TOOL_PREFIX,
-      upstreamRetries: this.config.upstreamRetries,
+      upstreamRetries: this.deps.config.upstreamRetries,
       clientToolsOffered: spec.request.tools.length > 0,
       ...(spec.request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
       structuredOutput: spec.request.outputFormat !== undefined,
     });
-    let q: Query | undefined;
-    let interruptRequested = false;
+    let session: ClaudeSession | undefined;
+    let interrupted = false;
     return {
-      events: this.run(spec, normalizer, (query) => {
-        q = query;
-        if (interruptRequested) void query.interrupt().catch(() => undefined);
-      }),
+      events: this.run(spec, normalizer, (s) => {
+        session = s;
+        if (interrupted) s.interrupt();
+      }, () => interrupted),
       interrupt() {
-        if (interruptRequested) return;
-        interruptRequested = true;
+        if (interrupted) return;
+        interrupted = true;
         normalizer.markInterrupted();
-        if (q) void q.interrupt().catch(() => undefined);
+        session?.interrupt();
       },
     };
   }
 
-  private async *run(spec: RunSpec, normalizer: SdkMessageNormalizer, onQuery: (q: Query) => void): AsyncGenerator<RunEvent> {
-    const { request, signal } = spec;
+  private async *run(
+    spec: RunSpec,
+    normalizer: SdkMessageNormalizer,
+    onSession: (session: ClaudeSession) => void,
+    wasInterrupted: () => boolean,
+  ): AsyncGenerator<RunEvent> {
+    const { request, sdkModel, signal } = spec;
     signal.throwIfAborted();
-    const cwd = await createWorkDir(this.config);
-    const abortController = new AbortController();
-    const onAbort = () => abortController.abort(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let closeInput: () => void = () => undefined;
-    const inputClosed = new Promise<void>((resolve) => (closeInput = resolve));
-    let stderrTail = '';
-    const { options, prompt } = runOptions(request, this.config, cwd, spec.sdkModel, {
-      onClientToolCall: () => normalizer.markToolCallsHandedBack(),
-    });
-    let q: Query | undefined;
+    const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config));
+    const session = await this.acquireSession(spec, context);
+    session.binding.onClientToolCall = () => normalizer.markToolCallsHandedBack();
+    onSession(session);
+    let parked = false;
+    let text = '';
+    let end: Extract<RunEvent, { type: 'end' }> | undefined;
     try {
-      q = query({
-        prompt: openPrompt(prompt, inputClosed),
-        options: {
-          ...options,
-          abortController,
-          stderr: (data) => {
-            stderrTail = (stderrTail + data).slice(-STDERR_TAIL_BYTES);
-          },
-        },
-      });
-      onQuery(q);
-      // Read by hand rather than with for-await: leaving a for-await calls the
-      // query's return(), which waits for Claude Code to exit gracefully (it
-      // may go on retrying meanwhile); close() in `finally` ends it at once.
-      const messages = q[Symbol.asyncIterator]();
-      for (;;) {
-        const next = await messages.next();
-        if (next.done) break;
-        for (const event of normalizer.push(next.value)) yield event;
-        if (normalizer.done) return;
+      for await (const event of session.turn(normalizer, signal)) {
+        if (event.type === 'text') text += event.text;
+        if (event.type === 'end') end = event;
+        yield event;
       }
-      if (signal.aborted) throw abortReason(signal);
-      throw new BridgeError('upstream', `Claude Code stopped without finishing its answer.${describeStderr(stderrTail)}`, {
-        code: 'claude_code_exited',
-      });
+      if (end && this.canContinue(request, end, wasInterrupted())) {
+        const answer: Turn = { role: 'assistant', content: text ? [{ type: 'text', text }] : [] };
+        this.deps.live.park(conversationKey(context, [...request.turns, answer]), session);
+        parked = true;
+      }
     } catch (err) {
-      if (signal.aborted) throw abortReason(signal);
-      if (err instanceof BridgeError) throw err;
-      this.logger.warn({ err: (err as Error).message, stderr: stderrTail }, 'Claude Code run failed');
-      throw new BridgeError('upstream', `Claude Code failed: ${(err as Error).message}${describeStderr(stderrTail)}`, {
-        code: 'claude_code_failed',
-        cause: err,
-      });
+      if (err instanceof BridgeError && err.kind === 'authentication') this.deps.pool.discardAll();
+      throw err;
     } finally {
-      signal.removeEventListener('abort', onAbort);
-      closeInput();
-      q?.close();
-      await removeWorkDir(cwd);
+      if (!parked) session.close();
+      this.deps.pool.replenish();
     }
   }
-}
 
-function abortReason(signal: AbortSignal): BridgeError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof BridgeError) return reason;
-  return new BridgeError('server', 'The request was cancelled.', { code: 'cancelled' });
-}
+  /**
+   * A session may be continued only when what Claude Code holds is what the
+   * client will send back: a plain answer that reached its end (not cut by a
+   * stop sequence, a limit, a tool call or structured output).
+   */
+  private canContinue(request: BridgeRequest, end: Extract<RunEvent, { type: 'end' }>, interrupted: boolean): boolean {
+    return end.stopReason === 'end_turn' && !interrupted && request.outputFormat === undefined;
+  }
 
-function describeStderr(tail: string): string {
-  const text = tail.trim();
-  return text ? ` Claude Code said: ${text.slice(-1000)}` : '';
+  private async acquireSession(spec: RunSpec, context: SessionContext): Promise<ClaudeSession> {
+    const { request } = spec;
+    const last = request.turns.at(-1)!;
+    if (request.turns.length > 1 && !endsWithToolResults(request.turns)) {
+      const live = this.deps.live.take(conversationKey(context, request.turns.slice(0, -1)));
+      if (live) {
+        live.send(last);
+        this.note('live');
+        return live;
+      }
+    }
+    if (claimable(request)) {
+      const claimed = await this.claimSpare(spec);
+      if (claimed) {
+        this.note('spare');
+        return claimed;
+      }
+    }
+    this.note('cold');
+    return this.startCold(spec);
+  }
+
+  /** A warm spare bound to this request, or undefined when none is ready or the claim is refused. */
+  private async claimSpare(spec: RunSpec): Promise<ClaudeSession | undefined> {
+    const spare = this.deps.pool.take();
+    if (!spare) return undefined;
+    const cwd = await createWorkDir(this.deps.config);
+    const input = new InputQueue();
+    input.push(promptMessage(spec.request.turns[0]!));
+    try {
+      const q = spare.spare.claim({ prompt: input, options: claimOptions(spec.request, this.deps.config, cwd, spec.sdkModel) });
+      const session = new ClaudeSession(q, input, cwd, spare.process, spare.binding);
+      try {
+        await spare.spare.claimed;
+        return session;
+      } catch (err) {
+        // Refused (or, with option_not_applied, running without the model asked
+        // for): either way this process cannot give the answer the client asked for.
+        this.deps.logger.info({ err: (err as Error).message }, 'a warm spare refused the claim; starting Claude Code cold');
+        this.deps.pool.recordRefusal();
+        session.close();
+        return undefined;
+      }
+    } catch (err) {
+      this.deps.pool.recordRefusal();
+      spare.spare.close();
+      input.close();
+      await removeWorkDir(cwd);
+      this.deps.logger.info({ err: (err as Error).message }, 'could not claim a warm spare; starting Claude Code cold');
+      return undefined;
+    }
+  }
+
+  private async startCold(spec: RunSpec): Promise<ClaudeSession> {
+    const { config, registry } = this.deps;
+    const cwd = await createWorkDir(config);
+    const binding = new SessionBinding();
+    const process = registry.handle('run');
+    const { options, prompt } = coldOptions(spec.request, config, cwd, spec.sdkModel, sessionOptions(config, binding, registry, process));
+    const input = new InputQueue();
+    if (prompt) input.push(promptMessage(prompt));
+    return new ClaudeSession(query({ prompt: input, options }), input, cwd, process, binding);
+  }
 }

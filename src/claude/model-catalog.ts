@@ -2,6 +2,7 @@ import { query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import { FALLBACK_MODELS, resolveModelName, type ModelEntry, type ResolvedModel } from '../core/model-names.js';
 import type { Logger } from '../logger.js';
+import type { ProcessRegistry } from './process-registry.js';
 import { baseOptions, createWorkDir, removeWorkDir } from './sdk-environment.js';
 
 export interface AccountSummary {
@@ -43,6 +44,7 @@ export class ModelCatalog {
   constructor(
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly registry: ProcessRegistry,
   ) {}
 
   /** Current knowledge, without waiting. */
@@ -107,7 +109,12 @@ export class ModelCatalog {
     }
     const q = query({
       prompt: noPrompt(),
-      options: { ...baseOptions(this.config, cwd), persistSession: false, abortController },
+      options: {
+        ...baseOptions(this.config, cwd),
+        persistSession: false,
+        abortController,
+        spawnClaudeCodeProcess: this.registry.spawner(this.registry.handle('catalog')),
+      },
     });
     try {
       const [models, init] = await Promise.all([q.supportedModels(), q.initializationResult()]);

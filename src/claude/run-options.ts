@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { CanUseTool, Options } from '@anthropic-ai/claude-agent-sdk';
+import type { CanUseTool, ClaimOptions, Options } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import type { BridgeRequest, ToolChoice, Turn } from '../core/types.js';
+import type { SessionBinding } from './claude-session.js';
 import { CLIENT_TOOL_PREFIX, CLIENT_TOOL_SERVER, clientToolServer } from './client-tools.js';
+import type { ProcessHandle, ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
 import { STRUCTURED_OUTPUT_TOOL } from './sdk-message-normalizer.js';
 import { buildTranscript, transcriptStore } from './transcript.js';
@@ -53,7 +55,7 @@ export function conversationOptions(
   turns: readonly Turn[],
   cwd: string,
 ): { options: Partial<Options>; prompt: Turn | undefined; env: Record<string, string> } {
-  if (turns.length === 1) return { options: { persistSession: false }, prompt: turns[0], env: {} };
+  if (turns.length === 1 && !endsWithToolResults(turns)) return { options: { persistSession: false }, prompt: turns[0], env: {} };
   const resumeTurn = endsWithToolResults(turns);
   const history = withClaudeToolNames(resumeTurn ? turns : turns.slice(0, -1));
   const sessionId = randomUUID();
@@ -65,47 +67,80 @@ export function conversationOptions(
   };
 }
 
-export interface ToolHandBack {
-  /** Called when Claude calls a client tool: the run ends there. */
-  onClientToolCall(): void;
-}
-
 /**
  * Permission for each tool call Claude makes: structured output (Claude
  * Code's own way of returning JSON) is allowed; a client tool is refused and
  * the turn interrupted, because the client runs its tools itself; anything
  * else is refused.
  */
-export function permissionHandler(handBack: ToolHandBack): CanUseTool {
+export function permissionHandler(binding: SessionBinding): CanUseTool {
   return async (toolName, input) => {
     if (toolName === STRUCTURED_OUTPUT_TOOL) return { behavior: 'allow', updatedInput: input };
     if (toolName.startsWith(CLIENT_TOOL_PREFIX)) {
-      handBack.onClientToolCall();
+      binding.onClientToolCall();
       return { behavior: 'deny', message: 'The client runs this tool itself.', interrupt: true };
     }
     return { behavior: 'deny', message: 'Tools are not available.', interrupt: true };
   };
 }
 
-/** SDK options for one request, apart from the prompt. */
-export function runOptions(
+/**
+ * Options every Claude Code process of the bridge starts with, a spare or
+ * not: the safety defaults, token-level streaming, the permission handler,
+ * and an empty base system prompt to which each request's own is appended
+ * (a spare can take a request's system prompt only as an appendix, so cold
+ * runs do the same and Claude receives the same prompt either way).
+ */
+export function sessionOptions(config: Config, binding: SessionBinding, registry: ProcessRegistry, process: ProcessHandle): Options {
+  const { cwd: _cwd, ...base } = baseOptions(config, '');
+  return {
+    ...base,
+    includePartialMessages: true,
+    systemPrompt: '',
+    canUseTool: permissionHandler(binding),
+    spawnClaudeCodeProcess: registry.spawner(process),
+  };
+}
+
+/** Whether a warm spare can serve this request: a claim cannot resume history, add tools or change limits. */
+export function claimable(request: BridgeRequest): boolean {
+  return (
+    request.turns.length === 1 &&
+    !endsWithToolResults(request.turns) &&
+    request.tools.length === 0 &&
+    request.outputFormat === undefined &&
+    request.maxOutputTokens === undefined
+  );
+}
+
+/** What a claim sets: the rest is the spare's, and the same as a cold run's. */
+export function claimOptions(request: BridgeRequest, config: Config, cwd: string, sdkModel: string | undefined): ClaimOptions {
+  return {
+    cwd,
+    appendSystemPrompt: systemPrompt(request, config),
+    ...(sdkModel ? { model: sdkModel } : {}),
+    ...(request.effort ? { settings: { effortLevel: request.effort } } : {}),
+    ...(request.thinking === 'off' ? { maxThinkingTokens: 0 } : {}),
+  };
+}
+
+/** SDK options for a cold run of one request, apart from the prompt. */
+export function coldOptions(
   request: BridgeRequest,
   config: Config,
   cwd: string,
   sdkModel: string | undefined,
-  handBack: ToolHandBack,
+  shared: Options,
 ): { options: Options; prompt: Turn | undefined } {
   const conversation = conversationOptions(request.turns, cwd);
-  const base = baseOptions(config, cwd);
-  const env: Record<string, string | undefined> = { ...base.env, ...conversation.env };
+  const env: Record<string, string | undefined> = { ...shared.env, ...conversation.env };
   if (request.maxOutputTokens !== undefined) env.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(request.maxOutputTokens);
   const options: Options = {
-    ...base,
+    ...shared,
     ...conversation.options,
+    cwd,
     env,
-    includePartialMessages: true,
-    systemPrompt: systemPrompt(request, config),
-    canUseTool: permissionHandler(handBack),
+    extraArgs: { 'append-system-prompt': systemPrompt(request, config) },
     ...(sdkModel ? { model: sdkModel } : {}),
     ...(request.effort ? { effort: request.effort } : {}),
     ...(request.thinking === 'off' ? { thinking: { type: 'disabled' as const } } : {}),

@@ -1,4 +1,7 @@
 import { ClaudeRunner } from '../claude/claude-runner.js';
+import { LiveSessions } from '../claude/live-sessions.js';
+import { ProcessRegistry } from '../claude/process-registry.js';
+import { SparePool } from '../claude/spare-pool.js';
 import type { Config } from '../config.js';
 import type { BridgeRequest } from '../core/types.js';
 import { BridgeError } from '../errors/bridge-error.js';
@@ -16,7 +19,14 @@ const PROBE_PROMPT = 'Reply with the single word: ok';
  * model is used, since that is what a request without a model gets.
  */
 export async function probeLogin(config: Config, timeoutMs: number): Promise<ProbeResult> {
-  const runner = new ClaudeRunner(config, silentLogger());
+  // One cold run: no warm spare, nothing kept afterwards.
+  const runner = new ClaudeRunner({
+    config,
+    logger: silentLogger(),
+    registry: new ProcessRegistry(),
+    pool: new SparePool({ size: 0, idleMs: 60_000, options: () => ({}), fingerprint: () => '' }, new ProcessRegistry(), silentLogger()),
+    live: new LiveSessions({ max: 0, ttlMs: 0 }),
+  });
   const request: BridgeRequest = {
     model: undefined,
     system: 'You are a connectivity check. Answer in one word.',

@@ -11,8 +11,10 @@ import { traceRequests } from './middleware/trace-requests.js';
 import { registerChatCompletions, type ChatRouteDeps } from './routes/chat-completions.js';
 import { registerHealth, type HealthDeps } from './routes/health.js';
 import { registerModels } from './routes/models.js';
+import type { Metrics } from '../observe/metrics.js';
 
 export interface AppDeps {
+  metrics: Metrics;
   logger: Logger;
   chat: ChatRouteDeps;
   health: HealthDeps;
@@ -26,6 +28,7 @@ export interface AppDeps {
 /** Every route and the methods it answers, so other methods get a 405 rather than a 404. */
 const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
   ['/health', ['GET']],
+  ['/metrics', ['GET']],
   ['/v1/models', ['GET']],
   ['/v1/models/:id{.+}', ['GET']],
   ['/v1/chat/completions', ['POST']],
@@ -48,10 +51,14 @@ export function createApp(deps: AppDeps): Hono {
       }),
     );
   }
-  if (deps.apiKeys.length > 0) app.use('/v1/*', requireApiKey(deps.apiKeys));
+  if (deps.apiKeys.length > 0) {
+    app.use('/v1/*', requireApiKey(deps.apiKeys));
+    app.use('/metrics', requireApiKey(deps.apiKeys));
+  }
   app.use('/v1/*', guardJsonBody(deps.maxBodyBytes));
 
   registerHealth(app, deps.health);
+  app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
   registerModels(app, deps.catalog);
   registerChatCompletions(app, deps.chat);
 

@@ -1,30 +1,97 @@
 import type { Context } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 
 export interface SseWriter {
-  /** Write one event; resolves when the client's socket has taken it. */
+  /** Queue one event; resolves at once unless the client is reading slower than events arrive. */
   send(data: unknown, event?: string): Promise<void>;
-  /** Write a raw data line, such as OpenAI's `[DONE]`. */
-  sendRaw(data: string): Promise<void>;
+  /** Queue a raw data line, such as OpenAI's `[DONE]`. */
+  sendRaw(data: string, event?: string): Promise<void>;
   readonly aborted: boolean;
 }
 
+/** Bytes queued for a slow client before `send` waits for it. */
+const HIGH_WATER_MARK = 64 * 1024;
+
+function frame(data: string, event?: string): string {
+  const lines = data
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}`)
+    .join('\n');
+  return event ? `event: ${event}\n${lines}\n\n` : `${lines}\n\n`;
+}
+
 /**
- * An SSE response. `produce` writes events; when the client goes away the
- * writer reports `aborted` and the producer's signal is aborted, so whatever
- * feeds the stream (a Claude Code process) can be ended at once.
+ * A server-sent-events response. Events are written as soon as they are
+ * produced; those produced together (Claude Code hands several tokens over
+ * at once) leave in one write rather than one each, which keeps the
+ * bridge's cost per token small on long answers without holding any token
+ * back. A client that reads slowly makes `send` wait (backpressure); one that
+ * leaves makes `aborted` true, so the producer can stop.
  */
 export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<void>): Response {
-  c.header('Cache-Control', 'no-cache');
-  c.header('X-Accel-Buffering', 'no');
-  return streamSSE(c, async (stream: SSEStreamingApi) => {
-    const writer: SseWriter = {
-      send: (data, event) => stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }),
-      sendRaw: (data) => stream.writeSSE({ data }),
-      get aborted() {
-        return stream.aborted || stream.closed;
+  const encoder = new TextEncoder();
+  const signal = c.req.raw.signal;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let pending = '';
+  let flushScheduled = false;
+  let cancelled = false;
+  let drained: (() => void) | undefined;
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(ctrl) {
+        controller = ctrl;
       },
-    };
-    await produce(writer);
+      pull() {
+        drained?.();
+        drained = undefined;
+      },
+      cancel() {
+        cancelled = true;
+        drained?.();
+      },
+    },
+    { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+  );
+
+  const flush = () => {
+    flushScheduled = false;
+    if (pending === '' || cancelled) return;
+    controller.enqueue(encoder.encode(pending));
+    pending = '';
+  };
+
+  const queue = async (text: string) => {
+    if (cancelled) return;
+    pending += text;
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
+    if ((controller.desiredSize ?? 1) <= 0 && !cancelled) {
+      await new Promise<void>((resolve) => (drained = resolve));
+    }
+  };
+
+  const writer: SseWriter = {
+    // JSON text never holds a raw line break, so it is one data line as it is.
+    send: (data, event) => queue(event ? `event: ${event}\ndata: ${JSON.stringify(data)}\n\n` : `data: ${JSON.stringify(data)}\n\n`),
+    sendRaw: (data, event) => queue(frame(data, event)),
+    get aborted() {
+      return cancelled || signal.aborted;
+    },
+  };
+
+  void produce(writer)
+    .catch(() => undefined)
+    .finally(() => {
+      flush();
+      if (!cancelled) controller.close();
+    });
+
+  return c.newResponse(body, 200, {
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
   });
 }

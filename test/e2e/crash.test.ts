@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { bundledExecutablePath } from '../../src/claude/executable.js';
 import { apiError } from '../support/http.js';
-import { waitForNoClaudeChildren } from '../support/processes.js';
+import { waitForNoRuns } from '../support/processes.js';
 import { postSse } from '../support/sse.js';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -23,7 +23,7 @@ test('Claude Code exiting before it answers → 502 with what it said', async ()
   const err = await apiError(stack.openai.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'EXIT_EARLY please' }] }));
   expect(err.status).toBe(502);
   expect(err.message).toContain('simulated failure before answering');
-  await waitForNoClaudeChildren();
+  await waitForNoRuns(stack.server.registry);
 });
 
 test('Claude Code crashing mid-answer ends the stream with an error frame', async () => {
@@ -35,14 +35,14 @@ test('Claude Code crashing mid-answer ends the stream with an error frame', asyn
   expect(last.error.message).toMatch(/Claude Code/);
   expect(raw.events.some((e) => e.data === '[DONE]')).toBe(false);
   expect(raw.text).not.toContain('never seen');
-  await waitForNoClaudeChildren();
+  await waitForNoRuns(stack.server.registry);
 });
 
 test('Claude Code crashing mid-answer without streaming → 502', async () => {
   stack.fake.reply({ blocks: [{ type: 'text', text: ['Sure, ', 'CRASH_NOW'] }], delayMs: 50 });
   const err = await apiError(stack.openai.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'go' }] }));
   expect(err.status).toBe(502);
-  await waitForNoClaudeChildren();
+  await waitForNoRuns(stack.server.registry);
 });
 
 test('the bridge keeps serving after crashes', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { claudeChildren, waitForNoClaudeChildren } from '../support/processes.js';
+import { alive, waitForNoRuns } from '../support/processes.js';
 import { jsonOf } from '../support/http.js';
 import { postSse } from '../support/sse.js';
 import { scriptedHandler } from '../support/scripted.js';
@@ -8,8 +8,8 @@ import { startStack, type Stack } from '../support/stack.js';
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    // Generous idle limit: a cold Claude Code start on a loaded machine must not count as silence.
-    flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '4', idleTimeoutMs: '6', requestTimeoutMs: '9' },
+    // A queue timeout long enough for a few cold starts on a loaded machine.
+    flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '10' },
   });
   await stack.server.catalog.list();
 });
@@ -19,8 +19,10 @@ afterAll(async () => {
 beforeEach(async () => {
   stack.fake.reset();
   stack.fake.setHandler(scriptedHandler);
-  await waitForNoClaudeChildren();
+  await waitForNoRuns(stack.server.registry);
 });
+
+const runPids = () => stack.server.registry.list().filter((e) => e.role === 'run').map((e) => e.pid);
 
 const url = () => `${stack.baseURL}/chat/completions`;
 const body = (prompt: string, stream = false) => JSON.stringify({ model: 'haiku', stream, messages: [{ role: 'user', content: prompt }] });
@@ -54,7 +56,7 @@ describe('concurrency and the queue', () => {
   });
 
   test('a request that waits longer than the queue timeout gets 429', async () => {
-    const running = [post('SLOW 1500 a b c d e'), post('SLOW 1500 f g h i j')];
+    const running = [post('SLOW 2500 a b c d e f'), post('SLOW 2500 g h i j k l')];
     await until(() => stack.server.limiter.stats().active === 2);
     const waited = await post('too late');
     expect(waited.status).toBe(429);
@@ -89,10 +91,11 @@ describe('cancellation', () => {
     });
     const reader = res.body!.getReader();
     await reader.read();
-    expect(claudeChildren().length).toBeGreaterThan(0);
+    const pids = runPids();
+    expect(pids).toHaveLength(1);
     leaving.abort();
     const started = Date.now();
-    await waitForNoClaudeChildren(3000);
+    await until(() => !alive(pids[0]!), 3000);
     expect(Date.now() - started).toBeLessThan(3000);
     await until(() => stack.server.limiter.stats().active === 0, 2000);
     // The answer was not read to its end upstream either.
@@ -102,35 +105,12 @@ describe('cancellation', () => {
   test('a non-streaming client that leaves ends its run too', async () => {
     const leaving = new AbortController();
     const pending = post('SLOW 500 a b c d e f g h', { signal: leaving.signal }).catch(() => 'aborted');
-    await until(() => claudeChildren().length > 0 && stack.fake.messageRequests.length > 0);
+    await until(() => runPids().length > 0 && stack.fake.messageRequests.length > 0);
+    const pids = runPids();
     leaving.abort();
     expect(await pending).toBe('aborted');
-    await waitForNoClaudeChildren(3000);
+    await until(() => !alive(pids[0]!), 3000);
     await until(() => stack.server.limiter.stats().active === 0, 2000);
-  });
-});
-
-describe('timeouts', () => {
-  test('no output within the idle limit → 504 before the stream starts', async () => {
-    const res = await post('HANG 12000 late');
-    expect(res.status).toBe(504);
-    expect((await jsonOf(res)).error).toMatchObject({ type: 'timeout_error', code: 'idle_timeout' });
-    await waitForNoClaudeChildren(3000);
-  });
-
-  test('silence mid-stream → an error frame', async () => {
-    const raw = await postSse(url(), JSON.parse(body('SLOW 8000 first second', true)));
-    expect(raw.status).toBe(200);
-    const last = JSON.parse(raw.events.at(-1)!.data);
-    expect(last.error).toMatchObject({ type: 'timeout_error', code: 'idle_timeout' });
-    expect(raw.events.some((e) => e.data === '[DONE]')).toBe(false);
-  });
-
-  test('a request over the whole-request limit ends with request_timeout', async () => {
-    const raw = await postSse(url(), JSON.parse(body(`SLOW 1500 ${'w '.repeat(10)}`, true)));
-    const last = JSON.parse(raw.events.at(-1)!.data);
-    expect(last.error).toMatchObject({ type: 'timeout_error', code: 'request_timeout' });
-    await waitForNoClaudeChildren(3000);
   });
 });
 

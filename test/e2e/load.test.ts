@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jsonOf } from '../support/http.js';
-import { waitForNoClaudeChildren } from '../support/processes.js';
+import { waitForNoRuns } from '../support/processes.js';
 import { postSse } from '../support/sse.js';
 import { scriptedHandler } from '../support/scripted.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -49,7 +49,7 @@ test('two dozen concurrent requests on loopback: every answer is its own, limits
   expect(maxActive).toBeGreaterThan(1);
   expect(stack.fake.messageRequests).toHaveLength(count);
   expect(Date.now() - started).toBeLessThan(120_000);
-  await waitForNoClaudeChildren();
+  await waitForNoRuns(stack.server.registry);
   expect(stack.server.limiter.stats()).toMatchObject({ active: 0, queued: 0 });
 });
 

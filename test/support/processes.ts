@@ -40,3 +40,35 @@ export function processesWithHome(home: string): number[] {
   }
   return pids;
 }
+
+/** Whether a process is still alive. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface RegistryLike {
+  list(): Array<{ pid: number; role: string }>;
+}
+
+/**
+ * Wait until no Claude Code process of the bridge is running a request
+ * (warm spares and parked conversations may stay), and the processes that
+ * were gone from the registry are gone from the system too.
+ */
+export async function waitForNoRuns(registry: RegistryLike, timeoutMs = 5000): Promise<void> {
+  const seen = new Set(registry.list().filter((e) => e.role === 'run').map((e) => e.pid));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const e of registry.list()) if (e.role === 'run') seen.add(e.pid);
+    const running = registry.list().filter((e) => e.role === 'run');
+    const lingering = [...seen].filter((pid) => alive(pid) && !registry.list().some((e) => e.pid === pid && e.role !== 'run'));
+    if (running.length === 0 && lingering.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`Claude Code runs still going: ${[...running.map((e) => e.pid), ...lingering].join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

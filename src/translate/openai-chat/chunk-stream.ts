@@ -77,16 +77,14 @@ export class ChatChunkStream {
   }
 
   private base(): Omit<ChatCompletionChunk, 'choices'> {
-    return {
-      id: this.options.id,
-      object: 'chat.completion.chunk',
-      created: this.options.created,
-      model: this.model,
-      ...(this.options.includeUsage ? { usage: null } : {}),
-    };
+    return this.options.includeUsage
+      ? { id: this.options.id, object: 'chat.completion.chunk', created: this.options.created, model: this.model, usage: null }
+      : { id: this.options.id, object: 'chat.completion.chunk', created: this.options.created, model: this.model };
   }
 
   private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): ChatCompletionChunk {
-    return { ...this.base(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] };
+    const chunk = this.base() as ChatCompletionChunk;
+    chunk.choices = [{ index: 0, delta, logprobs: null, finish_reason: finishReason }];
+    return chunk;
   }
 }

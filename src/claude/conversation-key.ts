@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { BridgeRequest, Turn } from '../core/types.js';
+
+/** Everything besides the turns that a live session was started with and that a continuation must share. */
+export interface SessionContext {
+  model: string;
+  system: string;
+  tools: BridgeRequest['tools'];
+  effort: BridgeRequest['effort'];
+  thinking: BridgeRequest['thinking'];
+  maxOutputTokens: BridgeRequest['maxOutputTokens'];
+}
+
+export function sessionContext(request: BridgeRequest, sdkModel: string | undefined, system: string): SessionContext {
+  return {
+    model: sdkModel ?? 'default',
+    system,
+    tools: request.tools,
+    effort: request.effort,
+    thinking: request.thinking,
+    maxOutputTokens: request.maxOutputTokens,
+  };
+}
+
+/**
+ * An assistant turn as a client sends it back: its text (clients join the
+ * text of one answer; thinking is Claude's own and rarely returned) and its
+ * tool calls.
+ */
+function normalizeTurn(turn: Turn): unknown {
+  if (turn.role === 'user') return turn;
+  return {
+    role: 'assistant',
+    text: turn.content.map((b) => (b.type === 'text' ? b.text : '')).join(''),
+    calls: turn.content.filter((b) => b.type === 'tool_use').map((b) => (b.type === 'tool_use' ? [b.id, b.name, b.input] : [])),
+  };
+}
+
+/**
+ * The identity of a conversation so far: the same context and the same
+ * turns give the same key. A parked session is filed under the key of its
+ * conversation including the answer it gave; a request whose earlier turns
+ * have that key continues it.
+ */
+export function conversationKey(context: SessionContext, turns: readonly Turn[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ context, turns: turns.map(normalizeTurn) }))
+    .digest('base64url');
+}

@@ -1,0 +1,180 @@
+import { prewarm, type Options, type SpareProcess } from '@anthropic-ai/claude-agent-sdk';
+import type { Logger } from '../logger.js';
+import { SessionBinding } from './claude-session.js';
+import type { ProcessHandle, ProcessRegistry } from './process-registry.js';
+
+export interface Spare {
+  spare: SpareProcess;
+  binding: SessionBinding;
+  process: ProcessHandle;
+  readyAt: number;
+  fingerprint: string;
+}
+
+export interface SparePoolOptions {
+  /** Spares kept ready (0 turns the pool off). */
+  size: number;
+  /** A spare unused this long is let go (and not replaced until the next request). */
+  idleMs: number;
+  /** Options every spare starts with (fixed for its life). */
+  options: (binding: SessionBinding, process: ProcessHandle) => Options;
+  /** What spares depend on besides the configuration (executable, login). */
+  fingerprint: () => string;
+}
+
+export interface PoolStats {
+  size: number;
+  ready: number;
+  warming: number;
+  claimed: number;
+  refused: number;
+  discarded: number;
+}
+
+const RETRY_MS = [1_000, 5_000, 30_000, 120_000];
+/** When a claimed run goes on this long, the pool is refilled anyway. */
+const REPLENISH_LATEST_MS = 3_000;
+
+/**
+ * Ready Claude Code processes (the SDK's prewarm), so a request does not
+ * wait for one to start: claimed one at a time and refilled in the
+ * background. A spare that no longer fits (the executable or the login
+ * changed), that died, or that sat unused too long is let go.
+ */
+export class SparePool {
+  private readonly ready: Spare[] = [];
+  private warming = 0;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private replenishTimer: NodeJS.Timeout | undefined;
+  private readonly sweepTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly counters = { claimed: 0, refused: 0, discarded: 0 };
+
+  constructor(
+    private readonly opts: SparePoolOptions,
+    private readonly registry: ProcessRegistry,
+    private readonly logger: Logger,
+  ) {
+    if (opts.size > 0) {
+      this.sweepTimer = setInterval(() => this.sweepIdle(), Math.min(60_000, Math.max(1_000, opts.idleMs / 4)));
+      this.sweepTimer.unref();
+    }
+  }
+
+  /** Start filling the pool. */
+  start(): void {
+    this.fill();
+  }
+
+  /**
+   * A ready spare, if there is one that still fits. Its replacement starts
+   * once the request it serves is over (see replenish), not at once: starting
+   * a process takes a CPU-second that the claimed run would otherwise compete
+   * for, right when its first token is due.
+   */
+  take(): Spare | undefined {
+    if (this.closed || this.opts.size === 0) return undefined;
+    const current = this.opts.fingerprint();
+    if (this.ready.some((s) => s.fingerprint !== current)) {
+      this.logger.info('Claude Code or its login changed: replacing the warm spares');
+      this.discardAll();
+    }
+    const spare = this.ready.shift();
+    if (spare) {
+      this.counters.claimed++;
+      spare.process.setRole('run');
+      // Long runs must not keep the pool empty.
+      clearTimeout(this.replenishTimer);
+      this.replenishTimer = setTimeout(() => this.fill(), REPLENISH_LATEST_MS);
+      this.replenishTimer.unref();
+    } else {
+      this.fill();
+    }
+    return spare;
+  }
+
+  /** A request is over: bring the pool back to size. */
+  replenish(): void {
+    clearTimeout(this.replenishTimer);
+    this.fill();
+  }
+
+  /** A claim was refused: the request goes cold; the spare is gone. */
+  recordRefusal(): void {
+    this.counters.refused++;
+  }
+
+  /** Let every ready spare go (after a login failure, say); new ones start in the background. */
+  discardAll(): void {
+    for (const spare of this.ready.splice(0)) {
+      this.counters.discarded++;
+      spare.spare.close();
+    }
+    this.fill();
+  }
+
+  stats(): PoolStats {
+    return { size: this.opts.size, ready: this.ready.length, warming: this.warming, ...this.counters };
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.sweepTimer);
+    clearTimeout(this.replenishTimer);
+    clearTimeout(this.retryTimer);
+    for (const spare of this.ready.splice(0)) spare.spare.close();
+  }
+
+  private fill(): void {
+    if (this.closed || this.retryTimer) return;
+    while (this.ready.length + this.warming < this.opts.size) void this.warm();
+  }
+
+  private async warm(): Promise<void> {
+    this.warming++;
+    const binding = new SessionBinding();
+    const process = this.registry.handle('spare');
+    const fingerprint = this.opts.fingerprint();
+    try {
+      const spare = await prewarm({ options: this.opts.options(binding, process), initializeTimeoutMs: 60_000 });
+      if (this.closed) {
+        spare.close();
+        return;
+      }
+      const entry: Spare = { spare, binding, process, readyAt: Date.now(), fingerprint };
+      this.ready.push(entry);
+      this.failures = 0;
+      // A spare that dies while parked is replaced.
+      void spare.exited.then(() => {
+        const at = this.ready.indexOf(entry);
+        if (at !== -1) {
+          this.ready.splice(at, 1);
+          this.fill();
+        }
+      });
+    } catch (err) {
+      this.failures++;
+      const delay = RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1]!;
+      this.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'could not prewarm a Claude Code spare');
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.fill();
+      }, delay);
+      this.retryTimer.unref();
+    } finally {
+      this.warming--;
+    }
+  }
+
+  private sweepIdle(): void {
+    const now = Date.now();
+    for (const spare of [...this.ready]) {
+      if (now - spare.readyAt > this.opts.idleMs) {
+        this.ready.splice(this.ready.indexOf(spare), 1);
+        this.counters.discarded++;
+        spare.spare.close();
+      }
+    }
+  }
+}

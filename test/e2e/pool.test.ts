@@ -1,0 +1,215 @@
+import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { conversation, systemText, type MessagesBody } from '../support/fake-anthropic.js';
+import { alive, waitForNoRuns } from '../support/processes.js';
+import { parsePrometheus, valueOf } from '../support/prometheus.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ flags: { poolSize: '1', liveSessions: '2', liveSessionTtlMs: '30' } });
+});
+afterAll(async () => {
+  const pids = stack.server.registry.list().map((e) => e.pid);
+  expect(pids.length).toBeGreaterThan(0);
+  await stack?.close();
+  // No spare and no parked conversation survives the shutdown.
+  expect(pids.filter(alive)).toEqual([]);
+});
+beforeEach(async () => {
+  stack.fake.reset();
+  await waitForNoRuns(stack.server.registry);
+});
+
+async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const spareReady = () => until(() => stack.server.pool.stats().ready === 1);
+const ask = (messages: OpenAI.ChatCompletionMessageParam[], extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
+  stack.openai.chat.completions.create({ model: 'sonnet', messages, ...extra });
+
+/** What Claude was sent, with the per-run working directory (and billing header) taken out. */
+function comparable(body: MessagesBody) {
+  const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/claude-code-bridge-run-[A-Za-z0-9]+/g, 'RUN').replace(/cc_version=[^;]+;/g, ''));
+  return scrub({ model: body.model, system: body.system, messages: body.messages, tools: body.tools, thinking: body.thinking, output_config: body.output_config, max_tokens: body.max_tokens });
+}
+
+describe('warm spares', () => {
+  test('a first turn is served by a warm spare exactly as a cold start would serve it', async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: 'You are a pirate.' },
+      { role: 'user', content: 'Ahoy' },
+    ];
+    await spareReady();
+    const before = { ...stack.server.runner.origins };
+    const warm = await ask(messages, { reasoning_effort: 'high' });
+    expect(stack.server.runner.origins.spare).toBe(before.spare + 1);
+    const warmSent = comparable(stack.fake.lastRequest.body);
+
+    // The same request again, cold: no spare is ready right after a claim.
+    stack.server.pool.discardAll();
+    stack.fake.reset();
+    const cold = await ask(messages, { reasoning_effort: 'high' });
+    expect(stack.server.runner.origins.cold).toBe(before.cold + 1);
+    expect(comparable(stack.fake.lastRequest.body)).toEqual(warmSent);
+    expect(warm.choices[0]!.message.content).toBe(cold.choices[0]!.message.content);
+    expect(warm.model).toBe(cold.model);
+    expect(systemText(stack.fake.lastRequest.body)).toContain('You are a pirate.');
+    expect(stack.fake.lastRequest.body.output_config).toMatchObject({ effort: 'high' });
+  });
+
+  test('requests a spare cannot serve start cold (tools, limits, history)', async () => {
+    await spareReady();
+    const before = { ...stack.server.runner.origins };
+    await ask([{ role: 'user', content: 'x' }], { max_tokens: 100 });
+    await ask([{ role: 'user', content: 'x' }], {
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }],
+    });
+    expect(stack.server.runner.origins.cold).toBe(before.cold + 2);
+    expect(stack.server.runner.origins.spare).toBe(before.spare);
+    expect(stack.server.pool.stats().ready).toBe(1);
+  });
+
+  test('a spare that cannot take the claim (it died) gives way to a cold start the client does not notice', async () => {
+    await spareReady();
+    const spare = stack.server.registry.list().find((e) => e.role === 'spare')!;
+    const before = { ...stack.server.pool.stats() };
+    const origins = { ...stack.server.runner.origins };
+    // Killed, and claimed in the same tick, before the pool can notice the death.
+    process.kill(spare.pid, 'SIGKILL');
+    const handle = stack.server.runner.start({
+      request: {
+        model: undefined,
+        system: undefined,
+        turns: [{ role: 'user', content: [{ type: 'text', text: 'still answered?' }] }],
+        tools: [],
+        toolChoice: { type: 'auto' },
+        parallelToolCalls: true,
+        maxOutputTokens: undefined,
+        stop: [],
+        outputFormat: undefined,
+        effort: undefined,
+        thinking: 'default',
+        includeThinking: true,
+      },
+      sdkModel: 'haiku',
+      signal: new AbortController().signal,
+    });
+    let text = '';
+    for await (const event of handle.events) if (event.type === 'text') text += event.text;
+    expect(text).toBe('Echo: still answered?');
+    expect(stack.server.pool.stats().refused).toBe(before.refused + 1);
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+  });
+
+  test('a changed login replaces the spares before they serve anyone', async () => {
+    await spareReady();
+    const credentials = path.join(stack.home, '.claude', '.credentials.json');
+    mkdirSync(path.dirname(credentials), { recursive: true });
+    writeFileSync(credentials, '{}');
+    utimesSync(credentials, new Date(), new Date(Date.now() + 60_000));
+    const before = { ...stack.server.pool.stats() };
+    const origins = { ...stack.server.runner.origins };
+    await ask([{ role: 'user', content: 'after login change' }]);
+    expect(stack.server.pool.stats().discarded).toBe(before.discarded + 1);
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+    rmSync(credentials);
+  });
+});
+
+describe('live sessions', () => {
+  test('the next turn of a conversation continues the process that answered the last one', async () => {
+    stack.server.live.close();
+    const first: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'first turn' }];
+    const a1 = await ask(first);
+    expect(stack.server.live.stats().parked).toBe(1);
+    const origins = { ...stack.server.runner.origins };
+    const second: OpenAI.ChatCompletionMessageParam[] = [...first, { role: 'assistant', content: a1.choices[0]!.message.content! }, { role: 'user', content: 'second turn' }];
+    const a2 = await ask(second);
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+    expect(a2.choices[0]!.message.content).toBe('Echo: second turn');
+    // Claude saw the real conversation.
+    expect(conversation(stack.fake.lastRequest.body).map((t) => [t.role, t.content.filter((b) => b.type === 'text').map((b) => b.text).join('')])).toEqual([
+      ['user', 'first turn'],
+      ['assistant', 'Echo: first turn'],
+      ['user', 'second turn'],
+    ]);
+    const third = await ask([...second, { role: 'assistant', content: a2.choices[0]!.message.content! }, { role: 'user', content: 'third turn' }]);
+    expect(third.choices[0]!.message.content).toBe('Echo: third turn');
+    expect(stack.server.runner.origins.live).toBe(origins.live + 2);
+  });
+
+  test('a history that differs from what was answered starts cold, with the history the client sent', async () => {
+    const a1 = await ask([{ role: 'user', content: 'original' }]);
+    const origins = { ...stack.server.runner.origins };
+    await ask([
+      { role: 'user', content: 'original' },
+      { role: 'assistant', content: `${a1.choices[0]!.message.content!} (edited)` },
+      { role: 'user', content: 'next' },
+    ]);
+    expect(stack.server.runner.origins.live).toBe(origins.live);
+    const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns[1]!.content[0]).toMatchObject({ text: 'Echo: original (edited)' });
+  });
+
+  test('the number of kept conversations is bounded, the oldest goes first', async () => {
+    stack.server.live.close();
+    for (const q of ['one', 'two', 'three']) await ask([{ role: 'user', content: q }]);
+    expect(stack.server.live.stats().parked).toBe(2);
+    const origins = { ...stack.server.runner.origins };
+    await ask([{ role: 'user', content: 'one' }, { role: 'assistant', content: 'Echo: one' }, { role: 'user', content: 'more' }]);
+    expect(stack.server.runner.origins.live).toBe(origins.live);
+    await ask([{ role: 'user', content: 'three' }, { role: 'assistant', content: 'Echo: three' }, { role: 'user', content: 'more' }]);
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+  });
+
+  test('answers cut by a stop sequence or a tool call are not continued', async () => {
+    stack.server.live.close();
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello ', 'STOP here'] }] });
+    await ask([{ role: 'user', content: 'x' }], { stop: 'STOP' });
+    stack.fake.reply({ blocks: [{ type: 'tool_use', name: 'mcp__client__f', input: {} }] });
+    await ask([{ role: 'user', content: 'y' }], { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }] });
+    expect(stack.server.live.stats().parked).toBe(0);
+  });
+});
+
+describe('/metrics', () => {
+  test('parses as Prometheus text and moves as requests are served', async () => {
+    const read = async () => parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text());
+    const before = await read();
+    expect(before.some((s) => s.name === 'bridge_process_resident_memory_bytes')).toBe(true);
+    await ask([{ role: 'user', content: 'count me' }]);
+    await fetch(`${stack.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const after = await read();
+    const route = 'POST /v1/chat/completions';
+    const model = stack.server.catalog.current().entries.find((e) => e.alias === 'sonnet')!.resolvedId!;
+    expect(valueOf(after, 'bridge_requests_total', { route, status: '200', model })).toBe(valueOf(before, 'bridge_requests_total', { route, status: '200', model }) + 1);
+    expect(valueOf(after, 'bridge_requests_total', { route, status: '404' })).toBeGreaterThan(0);
+    expect(valueOf(after, 'bridge_time_to_first_token_seconds_count', { route })).toBe(valueOf(before, 'bridge_time_to_first_token_seconds_count', { route }) + 1);
+    expect(valueOf(after, 'bridge_request_duration_seconds_count', { route, status: '200' })).toBeGreaterThan(0);
+    const runs = (samples: typeof after) => ['live', 'spare', 'cold'].reduce((n, origin) => n + valueOf(samples, 'bridge_runs_total', { origin }), 0);
+    expect(runs(after)).toBe(runs(before) + 1);
+    for (const name of ['bridge_queue_depth', 'bridge_active_runs', 'bridge_pool_spares_ready', 'bridge_live_sessions']) {
+      expect(after.some((s) => s.name === name), name).toBe(true);
+    }
+  });
+
+  test('upstream errors are counted by kind', async () => {
+    stack.fake.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    const read = async () => parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text());
+    const before = valueOf(await read(), 'bridge_upstream_errors_total', { code: 'upstream_overloaded' });
+    await ask([{ role: 'user', content: 'x' }]).catch(() => undefined);
+    expect(valueOf(await read(), 'bridge_upstream_errors_total', { code: 'upstream_overloaded' })).toBe(before + 1);
+  });
+});
