@@ -105,6 +105,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // No new spares from here on (those starting are ended as they come up).
+    const poolClosed = pool.close();
     const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
     http.closeIdleConnections?.();
     let graceTimer: NodeJS.Timeout | undefined;
@@ -123,9 +125,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await closed;
     clearInterval(idleSweep);
     clearTimeout(forced);
-    pool.close();
+    await poolClosed;
     live.close();
     await catalog.close();
+    // Exit with no Claude Code process left behind.
+    await registry.drain(5_000);
     await sessionLog?.close();
   };
 

@@ -86,6 +86,23 @@ export class ProcessRegistry {
     return [...this.entries.values()];
   }
 
+  /**
+   * Wait for every process to be gone (each was told to end by its owner);
+   * whatever is still there after `timeoutMs` is killed.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.entries.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    for (const pid of this.entries.keys()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    while (this.entries.size > 0 && Date.now() < deadline + 1_000) await new Promise((r) => setTimeout(r, 25));
+  }
+
   count(role?: ProcessRole): number {
     return role === undefined ? this.entries.size : this.list().filter((e) => e.role === role).length;
   }

@@ -44,6 +44,7 @@ const REPLENISH_LATEST_MS = 3_000;
 export class SparePool {
   private readonly ready: Spare[] = [];
   private warming = 0;
+  private readonly starting = new Set<Promise<void>>();
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private replenishTimer: NodeJS.Timeout | undefined;
@@ -118,17 +119,23 @@ export class SparePool {
     return { size: this.opts.size, ready: this.ready.length, warming: this.warming, ...this.counters };
   }
 
-  close(): void {
+  /** Stop refilling and end every spare, including those still starting. */
+  async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.sweepTimer);
     clearTimeout(this.replenishTimer);
     clearTimeout(this.retryTimer);
     for (const spare of this.ready.splice(0)) spare.spare.close();
+    await Promise.all([...this.starting]);
   }
 
   private fill(): void {
     if (this.closed || this.retryTimer) return;
-    while (this.ready.length + this.warming < this.opts.size) void this.warm();
+    while (this.ready.length + this.warming < this.opts.size) {
+      const started = this.warm();
+      this.starting.add(started);
+      void started.finally(() => this.starting.delete(started));
+    }
   }
 
   private async warm(): Promise<void> {
