@@ -52,7 +52,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     {
       size: config.poolSize,
       idleMs: config.poolIdleMs,
-      options: (binding, process) => sessionOptions(config, binding, registry, process),
+      options: (process) => sessionOptions(config, registry, process),
       fingerprint: () => runtimeFingerprint(config),
     },
     registry,

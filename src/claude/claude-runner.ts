@@ -3,9 +3,9 @@ import type { Config } from '../config.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
-import { ClaudeSession, promptMessage, SessionBinding } from './claude-session.js';
+import { ClaudeSession, promptMessage } from './claude-session.js';
 import { CLIENT_TOOL_PREFIX } from './client-tools.js';
-import { conversationKey, sessionContext, type SessionContext } from './conversation-key.js';
+import { canonicalCallId, conversationKey, sessionContext, type SessionContext } from './conversation-key.js';
 import { InputQueue } from './input-queue.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { ProcessRegistry } from './process-registry.js';
@@ -13,6 +13,8 @@ import { claimable, claimOptions, coldOptions, endsWithToolResults, sessionOptio
 import { createWorkDir, removeWorkDir } from './sdk-environment.js';
 import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
 import type { SparePool } from './spare-pool.js';
+import { toCallToolResult, ToolResultBroker } from './tool-result-broker.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export interface RunSpec {
   request: BridgeRequest;
@@ -68,6 +70,7 @@ export class ClaudeRunner {
       clientToolsOffered: spec.request.tools.length > 0,
       ...(spec.request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
       structuredOutput: spec.request.outputFormat !== undefined,
+      usageFromStream: endsWithToolResults(spec.request.turns),
     });
     let session: ClaudeSession | undefined;
     let interrupted = false;
@@ -95,21 +98,27 @@ export class ClaudeRunner {
     signal.throwIfAborted();
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config));
     const session = await this.acquireSession(spec, context);
-    session.binding.onClientToolCall = () => normalizer.markToolCallsHandedBack();
     onSession(session);
     let parked = false;
     let text = '';
-    let end: Extract<RunEvent, { type: 'end' }> | undefined;
+    const calls = new Map<number, { id: string; name: string; args: string }>();
     try {
       for await (const event of session.turn(normalizer, signal)) {
         if (event.type === 'text') text += event.text;
-        if (event.type === 'end') end = event;
+        if (event.type === 'tool_call_start') calls.set(event.index, { id: event.id, name: event.name, args: '' });
+        if (event.type === 'tool_call_delta') calls.get(event.index)!.args += event.argumentsDelta;
+        if (event.type === 'end') {
+          const answer = this.canContinue(request, event, normalizer, wasInterrupted()) ? answerTurn(text, [...calls.values()]) : undefined;
+          if (answer) {
+            session.awaitedToolCalls = [...normalizer.toolCallIds];
+            this.deps.live.park(conversationKey(context, [...request.turns, answer]), session);
+            parked = true;
+          } else {
+            // Decided before the client hears of the end: Claude Code must not act on its own meanwhile.
+            session.abandon();
+          }
+        }
         yield event;
-      }
-      if (end && this.canContinue(request, end, wasInterrupted())) {
-        const answer: Turn = { role: 'assistant', content: text ? [{ type: 'text', text }] : [] };
-        this.deps.live.park(conversationKey(context, [...request.turns, answer]), session);
-        parked = true;
       }
     } catch (err) {
       if (err instanceof BridgeError && err.kind === 'authentication') this.deps.pool.discardAll();
@@ -122,25 +131,28 @@ export class ClaudeRunner {
 
   /**
    * A session may be continued only when what Claude Code holds is what the
-   * client will send back: a plain answer that reached its end (not cut by a
-   * stop sequence, a limit, a tool call or structured output).
+   * client will send back: an answer that reached its end, or its client tool
+   * calls (whose handlers then wait for the results), all of them handed
+   * back; not one cut by a stop sequence or a limit, nor structured output.
    */
-  private canContinue(request: BridgeRequest, end: Extract<RunEvent, { type: 'end' }>, interrupted: boolean): boolean {
-    return end.stopReason === 'end_turn' && !interrupted && request.outputFormat === undefined;
+  private canContinue(
+    request: BridgeRequest,
+    end: Extract<RunEvent, { type: 'end' }>,
+    normalizer: SdkMessageNormalizer,
+    interrupted: boolean,
+  ): boolean {
+    if (interrupted || request.outputFormat !== undefined) return false;
+    if (end.stopReason === 'end_turn') return true;
+    return end.stopReason === 'tool_use' && normalizer.toolCallIds.length > 0 && !normalizer.droppedToolCalls;
   }
 
   private async acquireSession(spec: RunSpec, context: SessionContext): Promise<ClaudeSession> {
-    const { request } = spec;
-    const last = request.turns.at(-1)!;
-    if (request.turns.length > 1 && !endsWithToolResults(request.turns)) {
-      const live = this.deps.live.take(conversationKey(context, request.turns.slice(0, -1)));
-      if (live) {
-        live.send(last);
-        this.note('live');
-        return live;
-      }
+    const live = this.continueLive(spec.request, context);
+    if (live) {
+      this.note('live');
+      return live;
     }
-    if (claimable(request)) {
+    if (claimable(spec.request)) {
       const claimed = await this.claimSpare(spec);
       if (claimed) {
         this.note('spare');
@@ -149,6 +161,47 @@ export class ClaudeRunner {
     }
     this.note('cold');
     return this.startCold(spec);
+  }
+
+  /**
+   * The live session that holds this conversation up to its last turn, with
+   * that turn handed to it: a user message is pushed as the next prompt;
+   * tool results go to the handlers of the calls they answer, and Claude's
+   * turn goes on. Undefined when no session fits.
+   */
+  private continueLive(request: BridgeRequest, context: SessionContext): ClaudeSession | undefined {
+    if (request.turns.length < 2) return undefined;
+    const last = request.turns.at(-1)!;
+    let results: Array<[string, CallToolResult]> | undefined;
+    if (last.role === 'user' && last.content.some((b) => b.type === 'tool_result')) {
+      // Only a turn of nothing but results can be handed to waiting handlers.
+      results = [];
+      for (const block of last.content) {
+        const result = block.type === 'tool_result' ? toCallToolResult(block) : undefined;
+        if (block.type !== 'tool_result' || !result) return undefined;
+        results.push([block.tool_use_id, result]);
+      }
+    }
+    const key = conversationKey(context, request.turns.slice(0, -1));
+    const session = this.deps.live.take(key);
+    if (!session) return undefined;
+    if (!results) {
+      if (session.awaitedToolCalls.length > 0) {
+        session.close();
+        return undefined;
+      }
+      session.send(last);
+      return session;
+    }
+    const awaited = session.awaitedToolCalls;
+    const byCanonical = new Map(awaited.map((id) => [canonicalCallId(id), id]));
+    if (results.length !== awaited.length || results.some(([id]) => !byCanonical.has(canonicalCallId(id)))) {
+      session.close();
+      return undefined;
+    }
+    session.awaitedToolCalls = [];
+    for (const [id, result] of results) session.toolResults.provide(byCanonical.get(canonicalCallId(id))!, result);
+    return session;
   }
 
   /** A warm spare bound to this request, or undefined when none is ready or the claim is refused. */
@@ -160,7 +213,7 @@ export class ClaudeRunner {
     input.push(promptMessage(spec.request.turns[0]!));
     try {
       const q = spare.spare.claim({ prompt: input, options: claimOptions(spec.request, this.deps.config, cwd, spec.sdkModel) });
-      const session = new ClaudeSession(q, input, cwd, spare.process, spare.binding);
+      const session = new ClaudeSession(q, input, cwd, spare.process);
       try {
         await spare.spare.claimed;
         return session;
@@ -185,11 +238,24 @@ export class ClaudeRunner {
   private async startCold(spec: RunSpec): Promise<ClaudeSession> {
     const { config, registry } = this.deps;
     const cwd = await createWorkDir(config);
-    const binding = new SessionBinding();
     const process = registry.handle('run');
-    const { options, prompt } = coldOptions(spec.request, config, cwd, spec.sdkModel, sessionOptions(config, binding, registry, process));
+    const broker = new ToolResultBroker();
+    const { options, prompt } = coldOptions(spec.request, config, cwd, spec.sdkModel, sessionOptions(config, registry, process), broker);
     const input = new InputQueue();
     if (prompt) input.push(promptMessage(prompt));
-    return new ClaudeSession(query({ prompt: input, options }), input, cwd, process, binding);
+    return new ClaudeSession(query({ prompt: input, options }), input, cwd, process, broker);
   }
+}
+
+/** The answer as the client will send it back in its history, or undefined when its arguments are not JSON. */
+function answerTurn(text: string, calls: Array<{ id: string; name: string; args: string }>): Turn | undefined {
+  const content: Extract<Turn, { role: 'assistant' }>['content'] = text ? [{ type: 'text', text }] : [];
+  for (const call of calls) {
+    try {
+      content.push({ type: 'tool_use', id: call.id, name: call.name, input: JSON.parse(call.args || '{}') as Record<string, unknown> });
+    } catch {
+      return undefined;
+    }
+  }
+  return { role: 'assistant', content };
 }

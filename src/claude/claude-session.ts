@@ -3,19 +3,11 @@ import { BridgeError } from '../errors/bridge-error.js';
 import type { RunEvent, Turn } from '../core/types.js';
 import type { InputQueue } from './input-queue.js';
 import type { ProcessHandle } from './process-registry.js';
+import { ToolResultBroker } from './tool-result-broker.js';
 import { removeWorkDir } from './sdk-environment.js';
 import type { SdkMessageNormalizer } from './sdk-message-normalizer.js';
 
 const STDERR_TAIL_BYTES = 4096;
-
-/**
- * What a session's permission handler calls back into; rebound for each
- * turn, because the handler was fixed when the process started (for a
- * spare, before anyone knew which request it would serve).
- */
-export class SessionBinding {
-  onClientToolCall: () => void = () => undefined;
-}
 
 export function promptMessage(turn: Turn): SDKUserMessage {
   return {
@@ -34,13 +26,16 @@ export class ClaudeSession {
   private readonly messages: AsyncIterator<SDKMessage>;
   private stderrTail = '';
   private isClosed = false;
+  /** The client tool calls of the last turn, whose results Claude Code is waiting for. */
+  awaitedToolCalls: string[] = [];
 
   constructor(
     private readonly query: Query,
     private readonly input: InputQueue,
     readonly cwd: string,
     readonly process: ProcessHandle,
-    readonly binding: SessionBinding,
+    /** Where the client's tool results reach Claude Code's waiting tool handlers. */
+    readonly toolResults: ToolResultBroker = new ToolResultBroker(),
   ) {
     this.messages = query[Symbol.asyncIterator]();
     process.onStderr = (text) => {
@@ -93,12 +88,29 @@ export class ClaudeSession {
     }
   }
 
+  /**
+   * End the process at once (SIGKILL), for a turn the bridge ends before
+   * Claude Code would: after an output-limit stop it asks Claude to resume
+   * within milliseconds, which must not reach Claude's API.
+   */
+  abandon(): void {
+    if (this.process.pid !== undefined && !this.process.exited) {
+      try {
+        process.kill(this.process.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    this.close();
+  }
+
   /** End the process and remove its working directory; safe to call more than once. */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.input.close();
     this.query.close();
+    this.toolResults.close();
     void removeWorkDir(this.cwd);
   }
 

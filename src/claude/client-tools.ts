@@ -2,6 +2,7 @@ import type { McpSdkServerConfigWithInstance } from '@anthropic-ai/claude-agent-
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolSpec } from '../core/types.js';
+import type { ToolResultBroker } from './tool-result-broker.js';
 
 /** Name of the in-process MCP server that carries the client's tools. */
 export const CLIENT_TOOL_SERVER = 'client';
@@ -12,10 +13,12 @@ export const CLIENT_TOOL_PREFIX = `mcp__${CLIENT_TOOL_SERVER}__`;
  * The client's functions as an in-process MCP server. It is built on the
  * MCP SDK's low-level Server rather than the Agent SDK's `tool()` helper so
  * that Claude receives each JSON Schema exactly as the client wrote it (the
- * helper would round-trip it through zod and lose keywords). Its handlers
- * never run a tool: the bridge ends the run at the call and hands it back.
+ * helper would round-trip it through zod and lose keywords). Its handler
+ * never runs a tool: the bridge hands the call back to the client and the
+ * handler waits for the result the client's next request brings (see
+ * ToolResultBroker), for as long as `waitMs`.
  */
-export function clientToolServer(tools: readonly ToolSpec[]): McpSdkServerConfigWithInstance {
+export function clientToolServer(tools: readonly ToolSpec[], broker: ToolResultBroker, waitMs: number): McpSdkServerConfigWithInstance {
   const server = new Server({ name: CLIENT_TOOL_SERVER, version: '1.0.0' }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: tools.map((t) => ({
@@ -26,9 +29,15 @@ export function clientToolServer(tools: readonly ToolSpec[]): McpSdkServerConfig
       _meta: { 'anthropic/alwaysLoad': true },
     })),
   }));
-  server.setRequestHandler(CallToolRequestSchema, async () => ({
-    isError: true,
-    content: [{ type: 'text', text: 'This function is run by the client, not here.' }],
-  }));
-  return { type: 'sdk', name: CLIENT_TOOL_SERVER, instance: server as unknown as McpSdkServerConfigWithInstance['instance'] };
+  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    const toolUseId = (request.params._meta as Record<string, unknown> | undefined)?.['claudecode/toolUseId'];
+    return broker.wait(typeof toolUseId === 'string' ? toolUseId : undefined);
+  });
+  return {
+    type: 'sdk',
+    name: CLIENT_TOOL_SERVER,
+    // Claude Code must not give up on a call before the bridge does.
+    timeout: waitMs,
+    instance: server as unknown as McpSdkServerConfigWithInstance['instance'],
+  };
 }

@@ -23,16 +23,26 @@ export function sessionContext(request: BridgeRequest, sdkModel: string | undefi
 }
 
 /**
+ * A tool call's id without its wire format's prefix: Claude's `toolu_x` is
+ * `call_x` to OpenAI clients, and either may come back.
+ */
+export function canonicalCallId(id: string): string {
+  return id.replace(/^(toolu_|call_)/, '');
+}
+
+/**
  * An assistant turn as a client sends it back: its text (clients join the
  * text of one answer; thinking is Claude's own and rarely returned) and its
  * tool calls.
  */
 function normalizeTurn(turn: Turn): unknown {
-  if (turn.role === 'user') return turn;
+  if (turn.role === 'user') {
+    return turn.content.map((b) => (b.type === 'tool_result' ? { ...b, tool_use_id: canonicalCallId(b.tool_use_id) } : b));
+  }
   return {
     role: 'assistant',
     text: turn.content.map((b) => (b.type === 'text' ? b.text : '')).join(''),
-    calls: turn.content.filter((b) => b.type === 'tool_use').map((b) => (b.type === 'tool_use' ? [b.id, b.name, b.input] : [])),
+    calls: turn.content.filter((b) => b.type === 'tool_use').map((b) => (b.type === 'tool_use' ? [canonicalCallId(b.id), b.name, b.input] : [])),
   };
 }
 

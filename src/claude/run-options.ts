@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { CanUseTool, ClaimOptions, Options } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import type { BridgeRequest, ToolChoice, Turn } from '../core/types.js';
-import type { SessionBinding } from './claude-session.js';
 import { CLIENT_TOOL_PREFIX, CLIENT_TOOL_SERVER, clientToolServer } from './client-tools.js';
 import type { ProcessHandle, ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
 import { STRUCTURED_OUTPUT_TOOL } from './sdk-message-normalizer.js';
+import type { ToolResultBroker } from './tool-result-broker.js';
 import { buildTranscript, transcriptStore } from './transcript.js';
 
 /**
@@ -69,16 +69,14 @@ export function conversationOptions(
 
 /**
  * Permission for each tool call Claude makes: structured output (Claude
- * Code's own way of returning JSON) is allowed; a client tool is refused and
- * the turn interrupted, because the client runs its tools itself; anything
- * else is refused.
+ * Code's own way of returning JSON) and the client's tools are allowed (a
+ * client tool's handler only waits for the client's result, see
+ * ToolResultBroker); anything else is refused.
  */
-export function permissionHandler(binding: SessionBinding): CanUseTool {
+export function permissionHandler(): CanUseTool {
   return async (toolName, input) => {
-    if (toolName === STRUCTURED_OUTPUT_TOOL) return { behavior: 'allow', updatedInput: input };
-    if (toolName.startsWith(CLIENT_TOOL_PREFIX)) {
-      binding.onClientToolCall();
-      return { behavior: 'deny', message: 'The client runs this tool itself.', interrupt: true };
+    if (toolName === STRUCTURED_OUTPUT_TOOL || toolName.startsWith(CLIENT_TOOL_PREFIX)) {
+      return { behavior: 'allow', updatedInput: input };
     }
     return { behavior: 'deny', message: 'Tools are not available.', interrupt: true };
   };
@@ -91,13 +89,13 @@ export function permissionHandler(binding: SessionBinding): CanUseTool {
  * (a spare can take a request's system prompt only as an appendix, so cold
  * runs do the same and Claude receives the same prompt either way).
  */
-export function sessionOptions(config: Config, binding: SessionBinding, registry: ProcessRegistry, process: ProcessHandle): Options {
+export function sessionOptions(config: Config, registry: ProcessRegistry, process: ProcessHandle): Options {
   const { cwd: _cwd, ...base } = baseOptions(config, '');
   return {
     ...base,
     includePartialMessages: true,
     systemPrompt: '',
-    canUseTool: permissionHandler(binding),
+    canUseTool: permissionHandler(),
     spawnClaudeCodeProcess: registry.spawner(process),
   };
 }
@@ -131,6 +129,7 @@ export function coldOptions(
   cwd: string,
   sdkModel: string | undefined,
   shared: Options,
+  broker: ToolResultBroker,
 ): { options: Options; prompt: Turn | undefined } {
   const conversation = conversationOptions(request.turns, cwd);
   const env: Record<string, string | undefined> = { ...shared.env, ...conversation.env };
@@ -144,7 +143,9 @@ export function coldOptions(
     ...(sdkModel ? { model: sdkModel } : {}),
     ...(request.effort ? { effort: request.effort } : {}),
     ...(request.thinking === 'off' ? { thinking: { type: 'disabled' as const } } : {}),
-    ...(request.tools.length > 0 ? { mcpServers: { [CLIENT_TOOL_SERVER]: clientToolServer(request.tools) } } : {}),
+    ...(request.tools.length > 0
+      ? { mcpServers: { [CLIENT_TOOL_SERVER]: clientToolServer(request.tools, broker, config.liveSessionTtlMs + 60_000) } }
+      : {}),
     ...(request.outputFormat
       ? {
           outputFormat: {

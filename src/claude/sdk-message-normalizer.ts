@@ -17,6 +17,12 @@ export interface NormalizerOptions {
   maxToolCalls?: number;
   /** Whether the answer is structured output: its JSON becomes the text, other text is dropped. */
   structuredOutput?: boolean;
+  /**
+   * Count usage from this request's own messages: a turn continued with tool
+   * results began in an earlier request, whose messages Claude Code's own
+   * turn total would include again.
+   */
+  usageFromStream?: boolean;
 }
 
 const STOP_REASONS: ReadonlySet<string> = new Set(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal']);
@@ -84,17 +90,17 @@ export class SdkMessageNormalizer {
   private blockRoles = new Map<number, BlockRole>();
   private nextToolIndex = 0;
   private structuredAnswers = 0;
-  private toolCallsHandedBack = false;
   private interrupted = false;
+  /** Ids of the client tool calls handed back, in order. */
+  readonly toolCallIds: string[] = [];
+  /** Some tool calls were not handed back (parallel calls were turned off). */
+  droppedToolCalls = false;
+  /** Usage summed over the messages of this turn, counted from the stream. */
+  private readonly turnUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
   /** Usage of the message being streamed, for runs that end before Claude Code's result. */
   private streamUsage: Record<string, unknown> = {};
 
   constructor(private readonly options: NormalizerOptions) {}
-
-  /** The runner ended the turn on purpose at a client tool call. */
-  markToolCallsHandedBack(): void {
-    this.toolCallsHandedBack = true;
-  }
 
   /** The runner interrupted the turn (the answer is complete for the client). */
   markInterrupted(): void {
@@ -158,6 +164,11 @@ export class SdkMessageNormalizer {
       case 'message_delta': {
         const delta = event.delta as { stop_reason?: string | null; stop_sequence?: string | null };
         Object.assign(this.streamUsage, event.usage as Record<string, unknown> | undefined);
+        const usage = toUsage(this.streamUsage);
+        this.turnUsage.input_tokens += usage.input_tokens;
+        this.turnUsage.output_tokens += usage.output_tokens;
+        this.turnUsage.cache_read_input_tokens += usage.cache_read_input_tokens;
+        this.turnUsage.cache_creation_input_tokens += usage.cache_creation_input_tokens;
         if (delta.stop_reason) this.stopReason = delta.stop_reason;
         if (delta.stop_sequence) this.stopSequence = delta.stop_sequence;
         return this.endsTurnHere(delta.stop_reason) ? this.endNow(toStopReason(delta.stop_reason)) : [];
@@ -182,9 +193,11 @@ export class SdkMessageNormalizer {
     }
     if (this.nextToolIndex >= (this.options.maxToolCalls ?? Infinity)) {
       this.blockRoles.set(blockIndex, { kind: 'dropped' });
+      this.droppedToolCalls = true;
       return [];
     }
     const index = this.nextToolIndex++;
+    this.toolCallIds.push(block.id ?? '');
     this.blockRoles.set(blockIndex, { kind: 'tool', index });
     return [{ type: 'tool_call_start', index, id: block.id ?? '', name: this.clientToolName(block.name ?? '') }];
   }
@@ -273,10 +286,8 @@ export class SdkMessageNormalizer {
       const modelUsage = usageFromModelUsage(message.modelUsage as unknown as Record<string, Record<string, unknown>>);
       return this.withStart([{ type: 'end', stopReason: 'end_turn', stopSequence: null, usage: modelUsage }]);
     }
-    if (this.toolCallsHandedBack) {
-      return this.withStart([{ type: 'end', stopReason: 'tool_use', stopSequence: null, usage }]);
-    }
     if (message.subtype === 'success' && !message.is_error) {
+      if (this.options.usageFromStream) Object.assign(usage, this.turnUsage);
       let stopReason = toStopReason(message.stop_reason ?? this.stopReason);
       // Structured output ends on Claude Code's own tool call; for the client the answer is simply complete.
       if (this.structuredAnswers > 0 && stopReason === 'tool_use') stopReason = 'end_turn';

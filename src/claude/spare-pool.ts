@@ -1,11 +1,9 @@
 import { prewarm, type Options, type SpareProcess } from '@anthropic-ai/claude-agent-sdk';
 import type { Logger } from '../logger.js';
-import { SessionBinding } from './claude-session.js';
 import type { ProcessHandle, ProcessRegistry } from './process-registry.js';
 
 export interface Spare {
   spare: SpareProcess;
-  binding: SessionBinding;
   process: ProcessHandle;
   readyAt: number;
   fingerprint: string;
@@ -17,7 +15,7 @@ export interface SparePoolOptions {
   /** A spare unused this long is let go (and not replaced until the next request). */
   idleMs: number;
   /** Options every spare starts with (fixed for its life). */
-  options: (binding: SessionBinding, process: ProcessHandle) => Options;
+  options: (process: ProcessHandle) => Options;
   /** What spares depend on besides the configuration (executable, login). */
   fingerprint: () => string;
 }
@@ -140,16 +138,15 @@ export class SparePool {
 
   private async warm(): Promise<void> {
     this.warming++;
-    const binding = new SessionBinding();
     const process = this.registry.handle('spare');
     const fingerprint = this.opts.fingerprint();
     try {
-      const spare = await prewarm({ options: this.opts.options(binding, process), initializeTimeoutMs: 60_000 });
+      const spare = await prewarm({ options: this.opts.options(process), initializeTimeoutMs: 60_000 });
       if (this.closed) {
         spare.close();
         return;
       }
-      const entry: Spare = { spare, binding, process, readyAt: Date.now(), fingerprint };
+      const entry: Spare = { spare, process, readyAt: Date.now(), fingerprint };
       this.ready.push(entry);
       this.failures = 0;
       // A spare that dies while parked is replaced.

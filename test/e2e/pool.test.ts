@@ -170,13 +170,56 @@ describe('live sessions', () => {
     expect(stack.server.runner.origins.live).toBe(origins.live + 1);
   });
 
-  test('answers cut by a stop sequence or a tool call are not continued', async () => {
+  test('answers cut by a stop sequence or the output limit are not continued', async () => {
     stack.server.live.close();
     stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello ', 'STOP here'] }] });
     await ask([{ role: 'user', content: 'x' }], { stop: 'STOP' });
-    stack.fake.reply({ blocks: [{ type: 'tool_use', name: 'mcp__client__f', input: {} }] });
-    await ask([{ role: 'user', content: 'y' }], { tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }] });
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'cut' }], stopReason: 'max_tokens' });
+    await ask([{ role: 'user', content: 'y' }]);
     expect(stack.server.live.stats().parked).toBe(0);
+  });
+
+  test("tool results continue Claude's turn in the same process, as the plain results of its calls", async () => {
+    stack.server.live.close();
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+    ];
+    stack.fake.replySequence([
+      {
+        blocks: [
+          { type: 'text', text: 'Checking both.' },
+          { type: 'tool_use', id: 'toolu_P1', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
+          { type: 'tool_use', id: 'toolu_R1', name: 'mcp__client__get_weather', input: { city: 'Rome' } },
+        ],
+      },
+      { blocks: [{ type: 'text', text: 'Sunny in both.' }] },
+    ]);
+    const question: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris and Rome?' }];
+    const first = await ask(question, { tools });
+    const message = first.choices[0]!.message;
+    expect(message.tool_calls).toHaveLength(2);
+    expect(stack.server.live.stats().parked).toBe(1);
+    const origins = { ...stack.server.runner.origins };
+    const second = await ask(
+      [
+        ...question,
+        { role: 'assistant', content: message.content, tool_calls: message.tool_calls },
+        { role: 'tool', tool_call_id: message.tool_calls![0]!.id, content: '25C, sunny' },
+        { role: 'tool', tool_call_id: message.tool_calls![1]!.id, content: '28C, sunny' },
+      ],
+      { tools },
+    );
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+    expect(second.choices[0]!.message.content).toBe('Sunny in both.');
+    expect(second.usage!.completion_tokens).toBe(12);
+    const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+    // Exactly the results, with no note of Claude Code's after them (cache markers aside).
+    expect(turns[2]!.content.map(({ cache_control: _c, ...block }) => block)).toEqual([
+      { type: 'tool_result', tool_use_id: 'toolu_P1', content: [{ type: 'text', text: '25C, sunny' }] },
+      { type: 'tool_result', tool_use_id: 'toolu_R1', content: [{ type: 'text', text: '28C, sunny' }] },
+    ]);
+    expect(stack.fake.messageRequests).toHaveLength(2);
   });
 });
 

@@ -306,6 +306,9 @@ describe('reasoning and limits', () => {
     expect(res.choices[0]!.finish_reason).toBe('length');
     await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, max_completion_tokens: 77 });
     expect(stack.fake.messageRequests.at(-1)!.body.max_tokens).toBe(77);
+    // Claude Code would ask Claude to resume past the limit; the bridge ends it before it can.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stack.fake.messageRequests).toHaveLength(2);
   });
 
   test('stop: the answer ends before the stop text, also when it spans deltas', async () => {
