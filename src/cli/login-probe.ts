@@ -3,7 +3,7 @@ import { LiveSessions } from '../claude/live-sessions.js';
 import { ProcessRegistry } from '../claude/process-registry.js';
 import { SparePool } from '../claude/spare-pool.js';
 import type { Config } from '../config.js';
-import type { BridgeRequest } from '../core/types.js';
+import { plainRequest } from '../core/types.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import { silentLogger } from '../logger.js';
 
@@ -27,20 +27,11 @@ export async function probeLogin(config: Config, timeoutMs: number): Promise<Pro
     pool: new SparePool({ size: 0, idleMs: 60_000, options: () => ({}), fingerprint: () => '' }, new ProcessRegistry(), silentLogger()),
     live: new LiveSessions({ max: 0, ttlMs: 0 }),
   });
-  const request: BridgeRequest = {
-    model: undefined,
+  const request = plainRequest([{ role: 'user', content: [{ type: 'text', text: PROBE_PROMPT }] }], {
     system: 'You are a connectivity check. Answer in one word.',
-    turns: [{ role: 'user', content: [{ type: 'text', text: PROBE_PROMPT }] }],
-    tools: [],
-    toolChoice: { type: 'auto' },
     parallelToolCalls: false,
-    maxOutputTokens: undefined,
-    stop: [],
-    outputFormat: undefined,
-    effort: undefined,
-    thinking: 'default',
     includeThinking: false,
-  };
+  });
   const controller = new AbortController();
   const timer = setTimeout(() => {
     controller.abort(

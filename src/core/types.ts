@@ -113,3 +113,22 @@ export type RunEvent =
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; argumentsDelta: string }
   | { type: 'end'; stopReason: StopReason; stopSequence: string | null; usage: Usage };
+
+/** A request with the plain defaults (no tools, no limits, Claude Code's default model) for the given turns. */
+export function plainRequest(turns: Turn[], fields: Partial<BridgeRequest> = {}): BridgeRequest {
+  return {
+    model: undefined,
+    system: undefined,
+    turns,
+    tools: [],
+    toolChoice: { type: 'auto' },
+    parallelToolCalls: true,
+    maxOutputTokens: undefined,
+    stop: [],
+    outputFormat: undefined,
+    effort: undefined,
+    thinking: 'default',
+    includeThinking: true,
+    ...fields,
+  };
+}

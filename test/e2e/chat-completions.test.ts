@@ -1,17 +1,10 @@
 import type OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { assertSchema } from '../support/openai-schema.js';
 import { postSse } from '../support/sse.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.fake.reset());
+const stack = useStack();
 
 const hello: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hello' }];
 

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/config.js';
 import { conversation, systemText } from '../support/fake-anthropic.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.fake.reset());
+const stack = useStack();
 
 async function ask(messages: OpenAI.ChatCompletionMessageParam[], extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) {
   return stack.openai.chat.completions.create({ model: 'sonnet', messages, ...extra });

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { assertSchema } from '../support/openai-schema.js';
 import { apiError, jsonOf } from '../support/http.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.fake.reset());
+const stack = useStack();
 
 describe('GET /v1/models', () => {
   test("lists the models this Claude Code offers, as OpenAI Model objects", async () => {

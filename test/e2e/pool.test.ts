@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { conversation, systemText, type MessagesBody } from '../support/fake-anthropic.js';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { parsePrometheus, valueOf } from '../support/prometheus.js';
+import { plainRequest } from '../../src/core/types.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
@@ -85,20 +86,8 @@ describe('warm spares', () => {
     // Killed, and claimed in the same tick, before the pool can notice the death.
     process.kill(spare.pid, 'SIGKILL');
     const handle = stack.server.runner.start({
-      request: {
-        model: undefined,
-        system: undefined,
-        turns: [{ role: 'user', content: [{ type: 'text', text: 'still answered?' }] }],
-        tools: [],
-        toolChoice: { type: 'auto' },
-        parallelToolCalls: true,
-        maxOutputTokens: undefined,
-        stop: [],
-        outputFormat: undefined,
-        effort: undefined,
-        thinking: 'default',
-        includeThinking: true,
-      },
+      request: plainRequest([{ role: 'user', content: [{ type: 'text', text: 'still answered?' }] }]),
+
       sdkModel: 'haiku',
       signal: new AbortController().signal,
     });

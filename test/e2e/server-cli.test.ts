@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SETTINGS } from '../../src/config.js';
 import { BRIDGE_CLI, LiveProcess, fakeClaudeEnv, runNode } from '../support/cli-process.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
-import { descendants, waitForGone } from '../support/process-tree.js';
+import { descendants, waitForGone } from '../support/processes.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

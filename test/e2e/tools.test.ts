@@ -1,18 +1,11 @@
 import type OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
 import { apiError } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.fake.reset());
+const stack = useStack();
 
 const weatherTool: OpenAI.ChatCompletionTool = {
   type: 'function',

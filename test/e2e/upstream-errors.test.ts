@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ErrorReply } from '../support/fake-anthropic.js';
 import { apiError, jsonOf } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { postSse } from '../support/sse.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-beforeEach(() => stack.fake.reset());
+const stack = useStack();
 
 const ask = () => stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] });
 const upstream = (status: number, type: string, message: string, headers?: Record<string, string>): ErrorReply => ({

@@ -41,6 +41,36 @@ export function processesWithHome(home: string): number[] {
   return pids;
 }
 
+/** Every process below `pid` (children, grandchildren, …). */
+export function descendants(pid: number): number[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' });
+  const children = new Map<number, number[]>();
+  for (const line of out.trim().split('\n')) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
+  return found;
+}
+
+/** Wait until none of `pids` is alive, or fail after `timeoutMs`. */
+export async function waitForGone(pids: number[], timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = pids.filter(alive);
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`processes still running: ${left.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** Whether a process is still alive. */
 export function alive(pid: number): boolean {
   try {

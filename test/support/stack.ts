@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { resolveConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { FakeAnthropic } from './fake-anthropic.js';
@@ -68,4 +69,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The stack for one test file: started before its first test, closed after
+ * its last, with the fake upstream reset before each test. Returns the stack
+ * itself (a stand-in that reaches the running one), for use in the tests.
+ */
+export function useStack(options: StackOptions = {}): Stack {
+  let running: Stack | undefined;
+  beforeAll(async () => {
+    running = await startStack(options);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  beforeEach(() => running?.fake.reset());
+  return new Proxy({} as Stack, {
+    get(_target, property) {
+      if (!running) throw new Error('the stack is not started yet (use it inside tests and hooks)');
+      return running[property as keyof Stack];
+    },
+  });
 }

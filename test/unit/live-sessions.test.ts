@@ -2,7 +2,7 @@ import { describe, expect, test, vi } from 'vitest';
 import type { ClaudeSession } from '../../src/claude/claude-session.js';
 import { conversationKey, sessionContext } from '../../src/claude/conversation-key.js';
 import { LiveSessions } from '../../src/claude/live-sessions.js';
-import type { BridgeRequest, Turn } from '../../src/core/types.js';
+import { plainRequest, type Turn } from '../../src/core/types.js';
 
 function fakeSession(): ClaudeSession & { closedCount: number } {
   const s = {
@@ -65,23 +65,9 @@ describe('LiveSessions', () => {
 });
 
 describe('conversationKey', () => {
-  const request = (turns: Turn[]): BridgeRequest => ({
-    model: 'sonnet',
-    system: undefined,
-    turns,
-    tools: [],
-    toolChoice: { type: 'auto' },
-    parallelToolCalls: true,
-    maxOutputTokens: undefined,
-    stop: [],
-    outputFormat: undefined,
-    effort: undefined,
-    thinking: 'default',
-    includeThinking: true,
-  });
   const user = (text: string): Turn => ({ role: 'user', content: [{ type: 'text', text }] });
   const assistant = (...texts: string[]): Turn => ({ role: 'assistant', content: texts.map((text) => ({ type: 'text' as const, text })) });
-  const ctx = sessionContext(request([user('a')]), 'sonnet', 'system');
+  const ctx = sessionContext(plainRequest([user('a')]), 'sonnet', 'system');
 
   test('an answer as the client sends it back matches the answer as it was given', () => {
     // Given as one text block (with thinking beside it); sent back as one string.
