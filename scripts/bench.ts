@@ -332,6 +332,23 @@ for (const n of [1, 4, 8]) {
 }
 clearInterval(memory);
 
+// What the bridge itself does per request besides relaying: measured here so
+// that what is worth caching is decided by figures.
+const bookkeeping = await (async () => {
+  const { resolveConfig } = await import('../src/config.js');
+  const { createWorkDir, removeWorkDir } = await import('../src/claude/sdk-environment.js');
+  const { resolveModelName, FALLBACK_MODELS } = await import('../src/core/model-names.js');
+  const config = resolveConfig({ workRoot: home }, env);
+  const n = 500;
+  let started = performance.now();
+  for (let i = 0; i < n; i++) await removeWorkDir(await createWorkDir(config));
+  const workDirUs = ((performance.now() - started) * 1000) / n;
+  started = performance.now();
+  for (let i = 0; i < n * 20; i++) resolveModelName('claude-3-5-sonnet-20241022', FALLBACK_MODELS);
+  const modelUs = ((performance.now() - started) * 1000) / (n * 20);
+  return { workDirCreateAndRemoveUs: workDirUs, modelResolutionUs: modelUs };
+})();
+
 // ---------------------------------------------------------------- report
 
 const results = {
@@ -359,6 +376,7 @@ const results = {
   longAnswer: { words: LONG_WORDS, direct: stat(long.direct), bridge: stat(long.bridge) },
   concurrency,
   memory: { bridgeRssPeakMiB: peaks.bridge / 1024 ** 2, childrenRssPeakMiB: peaks.children / 1024 ** 2 },
+  bookkeeping,
 };
 
 const f = results.firstTurn;
@@ -399,6 +417,7 @@ const lines = [
   ...[1, 4, 8].flatMap((n) => [row(`${n} concurrent: bridge`, concurrency[String(n)]!.bridge), row(`${n} concurrent: direct cold`, concurrency[String(n)]!.direct)]),
   '',
   `peak RSS: bridge ${results.memory.bridgeRssPeakMiB.toFixed(0)} MiB, its Claude Code processes ${results.memory.childrenRssPeakMiB.toFixed(0)} MiB`,
+  `per request: a private working directory ${bookkeeping.workDirCreateAndRemoveUs.toFixed(0)} µs (made and removed), model name resolution ${bookkeeping.modelResolutionUs.toFixed(1)} µs`,
   '',
   'ratios (bridge / direct, medians):',
   ...Object.entries(ratios).map(([k, v]) => `  ${k.padEnd(34)} ${v.toFixed(2)}  (target ≤ ${targets[k as keyof typeof targets].target}: ${targets[k as keyof typeof targets].met ? 'met' : 'NOT met'})`),

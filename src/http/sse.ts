@@ -10,6 +10,13 @@ export interface SseWriter {
 
 /** Bytes queued for a slow client before `send` waits for it. */
 const HIGH_WATER_MARK = 64 * 1024;
+/**
+ * Writes closer together than this are merged. Claude produces tokens tens
+ * of milliseconds apart, so each still leaves on its own at once; only a
+ * burst (Claude Code handing over a backlog) is merged, which spares a
+ * socket write per token.
+ */
+const MIN_WRITE_INTERVAL_MS = 2;
 
 function frame(data: string, event?: string): string {
   const lines = data
@@ -21,10 +28,10 @@ function frame(data: string, event?: string): string {
 
 /**
  * A server-sent-events response. Events are written as soon as they are
- * produced; those produced together (Claude Code hands several tokens over
- * at once) leave in one write rather than one each, which keeps the
- * bridge's cost per token small on long answers without holding any token
- * back. A client that reads slowly makes `send` wait (backpressure); one that
+ * produced; those produced together, or within a couple of milliseconds of
+ * the previous write, leave in one write rather than one each, which keeps
+ * the bridge's cost per token small on long answers without holding any
+ * token back noticeably. A client that reads slowly makes `send` wait (backpressure); one that
  * leaves makes `aborted` true, so the producer can stop.
  */
 export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<void>): Response {
@@ -33,6 +40,7 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let pending = '';
   let flushScheduled = false;
+  let lastWrite = 0;
   let cancelled = false;
   let drained: (() => void) | undefined;
 
@@ -58,6 +66,7 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     if (pending === '' || cancelled) return;
     controller.enqueue(encoder.encode(pending));
     pending = '';
+    lastWrite = performance.now();
   };
 
   const queue = async (text: string) => {
@@ -65,7 +74,9 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     pending += text;
     if (!flushScheduled) {
       flushScheduled = true;
-      setImmediate(flush);
+      const wait = lastWrite + MIN_WRITE_INTERVAL_MS - performance.now();
+      if (wait > 0) setTimeout(flush, wait);
+      else setImmediate(flush);
     }
     if ((controller.desiredSize ?? 1) <= 0 && !cancelled) {
       await new Promise<void>((resolve) => (drained = resolve));
