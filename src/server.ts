@@ -7,6 +7,7 @@ import { LiveSessions } from './claude/live-sessions.js';
 import { ModelCatalog } from './claude/model-catalog.js';
 import { ProcessRegistry } from './claude/process-registry.js';
 import { sessionOptions } from './claude/run-options.js';
+import { createParkingDir, removeWorkDir } from './claude/sdk-environment.js';
 import { runtimeFingerprint } from './claude/runtime-fingerprint.js';
 import { SparePool } from './claude/spare-pool.js';
 import type { Config } from './config.js';
@@ -47,12 +48,14 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
   const registry = new ProcessRegistry();
+  const parkingDir = await createParkingDir(config);
   const catalog = new ModelCatalog(config, logger, registry);
   const pool = new SparePool(
     {
       size: config.poolSize,
       idleMs: config.poolIdleMs,
-      options: (process) => sessionOptions(config, registry, process),
+      // Spares wait in a folder of the bridge's own, not the user's Claude Code folder.
+      options: (process) => ({ ...sessionOptions(config, registry, process), cwd: parkingDir }),
       fingerprint: () => runtimeFingerprint(config),
     },
     registry,
@@ -130,6 +133,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await catalog.close();
     // Exit with no Claude Code process left behind.
     await registry.drain(5_000);
+    await removeWorkDir(parkingDir);
     await sessionLog?.close();
   };
 

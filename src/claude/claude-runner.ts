@@ -124,7 +124,8 @@ export class ClaudeRunner {
       if (err instanceof BridgeError && err.kind === 'authentication') this.deps.pool.discardAll();
       throw err;
     } finally {
-      if (!parked) session.close();
+      // A process that is not kept has nothing left to do for anyone: it ends at once.
+      if (!parked) session.abandon();
       this.deps.pool.replenish();
     }
   }

@@ -62,7 +62,7 @@ export class ClaudeSession {
    * go on retrying meanwhile). Aborting the signal ends the process at once.
    */
   async *turn(normalizer: SdkMessageNormalizer, signal: AbortSignal): AsyncGenerator<RunEvent> {
-    const onAbort = () => this.close();
+    const onAbort = () => this.abandon();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (signal.aborted) throw abortReason(signal);

@@ -61,7 +61,9 @@ export function conversationOptions(
   const sessionId = randomUUID();
   const entries = buildTranscript(history, { sessionId, cwd, version: 'claude-code-bridge' });
   return {
-    options: { resume: sessionId, sessionStore: transcriptStore(sessionId, entries) },
+    // A session store works only with persistence on; the SDK then keeps the
+    // transcript in a temporary config folder of its own, not the user's.
+    options: { resume: sessionId, sessionStore: transcriptStore(sessionId, entries), persistSession: true },
     prompt: resumeTurn ? undefined : turns.at(-1),
     env: resumeTurn ? { CLAUDE_CODE_RESUME_INTERRUPTED_TURN: '1' } : {},
   };
@@ -93,6 +95,8 @@ export function sessionOptions(config: Config, registry: ProcessRegistry, proces
   const { cwd: _cwd, ...base } = baseOptions(config, '');
   return {
     ...base,
+    // No transcript in the user's Claude Code folder: the client keeps the conversation.
+    persistSession: false,
     includePartialMessages: true,
     systemPrompt: '',
     canUseTool: permissionHandler(),

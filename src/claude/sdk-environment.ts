@@ -26,6 +26,11 @@ export async function createWorkDir(config: Config): Promise<string> {
   return mkdtemp(path.join(config.workRoot, 'claude-code-bridge-run-'));
 }
 
+/** Where warm spares wait before a request claims them (never a request's own folder). */
+export async function createParkingDir(config: Config): Promise<string> {
+  return mkdtemp(path.join(config.workRoot, 'claude-code-bridge-spares-'));
+}
+
 export async function removeWorkDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);
 }

@@ -245,3 +245,12 @@ describe('/metrics', () => {
     expect(valueOf(await read(), 'bridge_upstream_errors_total', { code: 'upstream_overloaded' })).toBe(before + 1);
   });
 });
+
+test("nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares", async () => {
+  // This file has run spares, cold starts, resumed histories, live sessions and tool continuations.
+  const configDir = path.join(stack.home, '.claude');
+  const { existsSync, readdirSync } = await import('node:fs');
+  const leftovers = (name: string) => (existsSync(path.join(configDir, name)) ? readdirSync(path.join(configDir, name)) : []);
+  expect(leftovers('projects')).toEqual([]);
+  expect(leftovers('spares')).toEqual([]);
+});
