@@ -6,6 +6,8 @@ export interface SseWriter {
   send(data: unknown, event?: string): Promise<void>;
   /** Write a raw data line, such as OpenAI's `[DONE]`. */
   sendRaw(data: string): Promise<void>;
+  /** Write an SSE comment: bytes that keep a quiet connection alive and that every SSE parser skips. */
+  comment(text: string): Promise<void>;
   readonly aborted: boolean;
 }
 
@@ -21,6 +23,7 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     const writer: SseWriter = {
       send: (data, event) => stream.writeSSE({ data: JSON.stringify(data), ...(event ? { event } : {}) }),
       sendRaw: (data) => stream.writeSSE({ data }),
+      comment: (text) => stream.write(`: ${text}\n\n`).then(() => undefined),
       get aborted() {
         return stream.aborted || stream.closed;
       },
