@@ -39,6 +39,12 @@ export interface Config {
   shutdownGraceMs: number;
   /** Upstream retries Claude Code may make before the client is told. */
   upstreamRetries: number;
+  /** SQLite file for stored Responses API responses; undefined keeps them in memory. */
+  responsesDb: string | undefined;
+  /** How long a stored response is kept. */
+  responsesTtlMs: number;
+  /** Total size of stored responses beyond which the oldest are dropped. */
+  responsesMaxBytes: number;
   /** Folder for the opt-in session log; undefined means no session log. */
   logDir: string | undefined;
   /** Size at which a session log file is rotated. */
@@ -309,6 +315,36 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '0',
     parse: int(0, 10),
     defaultValue: () => 0,
+  },
+  {
+    key: 'responsesDb',
+    flag: '--responses-db',
+    env: 'BRIDGE_RESPONSES_DB',
+    arg: '<file>',
+    description: 'SQLite file that keeps stored /v1/responses answers across restarts (needs better-sqlite3)',
+    shownDefault: 'none: kept in memory',
+    parse: (raw) => path.resolve(nonEmpty(raw)),
+    defaultValue: () => undefined,
+  },
+  {
+    key: 'responsesTtlMs',
+    flag: '--responses-ttl',
+    env: 'BRIDGE_RESPONSES_TTL',
+    arg: '<seconds>',
+    description: 'How long a stored /v1/responses answer can be fetched or continued',
+    shownDefault: '86400',
+    parse: seconds(1, 86_400 * 366),
+    defaultValue: () => 86_400_000,
+  },
+  {
+    key: 'responsesMaxBytes',
+    flag: '--responses-max-size',
+    env: 'BRIDGE_RESPONSES_MAX_SIZE',
+    arg: '<size>',
+    description: 'Total size of stored /v1/responses answers; beyond it the oldest are dropped',
+    shownDefault: '100mb',
+    parse: bytes,
+    defaultValue: () => 100 * 1024 * 1024,
   },
   {
     key: 'logDir',
