@@ -39,6 +39,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** Upstream retries Claude Code may make before the client is told. */
   upstreamRetries: number;
+  /** Silence after which a streamed Anthropic answer gets a ping. */
+  keepAliveMs: number;
   /** SQLite file for stored Responses API responses; undefined keeps them in memory. */
   responsesDb: string | undefined;
   /** How long a stored response is kept. */
@@ -315,6 +317,16 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '0',
     parse: int(0, 10),
     defaultValue: () => 0,
+  },
+  {
+    key: 'keepAliveMs',
+    flag: '--keep-alive',
+    env: 'BRIDGE_KEEP_ALIVE',
+    arg: '<seconds>',
+    description: 'Silence after which a streamed /v1/messages answer gets a ping event',
+    shownDefault: '10',
+    parse: seconds(1, 3_600),
+    defaultValue: () => 10_000,
   },
   {
     key: 'responsesDb',

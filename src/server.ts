@@ -61,6 +61,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning },
+    messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     health: {
       executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
       login,

@@ -8,6 +8,7 @@ import { errorResponse } from './error-response.js';
 import { guardJsonBody } from './middleware/guard-body.js';
 import { requireApiKey } from './middleware/require-api-key.js';
 import { traceRequests } from './middleware/trace-requests.js';
+import { registerAnthropicMessages, type MessagesRouteDeps } from './routes/anthropic-messages.js';
 import { registerChatCompletions, type ChatRouteDeps } from './routes/chat-completions.js';
 import { registerHealth, type HealthDeps } from './routes/health.js';
 import { registerModels } from './routes/models.js';
@@ -15,6 +16,7 @@ import { registerModels } from './routes/models.js';
 export interface AppDeps {
   logger: Logger;
   chat: ChatRouteDeps;
+  messages: MessagesRouteDeps;
   health: HealthDeps;
   catalog: ModelCatalog;
   observers: readonly RequestObserver[];
@@ -29,6 +31,8 @@ const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
   ['/v1/models', ['GET']],
   ['/v1/models/:id{.+}', ['GET']],
   ['/v1/chat/completions', ['POST']],
+  ['/v1/messages', ['POST']],
+  ['/v1/messages/count_tokens', ['POST']],
 ];
 
 /** The HTTP surface: middleware, routes, and one error handler that shapes every failure. */
@@ -54,6 +58,7 @@ export function createApp(deps: AppDeps): Hono {
   registerHealth(app, deps.health);
   registerModels(app, deps.catalog);
   registerChatCompletions(app, deps.chat);
+  registerAnthropicMessages(app, deps.messages);
 
   for (const [path, methods] of ROUTES) {
     app.all(path, (c) => {
