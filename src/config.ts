@@ -39,7 +39,7 @@ export interface Config {
   shutdownGraceMs: number;
   /** Upstream retries Claude Code may make before the client is told. */
   upstreamRetries: number;
-  /** Silence after which a streamed Anthropic answer gets a ping. */
+  /** Silence after which a streamed Anthropic or Responses answer gets a keep-alive. */
   keepAliveMs: number;
   /** SQLite file for stored Responses API responses; undefined keeps them in memory. */
   responsesDb: string | undefined;
@@ -323,7 +323,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--keep-alive',
     env: 'BRIDGE_KEEP_ALIVE',
     arg: '<seconds>',
-    description: 'Silence after which a streamed /v1/messages answer gets a ping event',
+    description: 'Silence after which a streamed /v1/messages or /v1/responses answer gets a keep-alive (a ping event or an SSE comment)',
     shownDefault: '10',
     parse: seconds(1, 3_600),
     defaultValue: () => 10_000,

@@ -13,6 +13,7 @@ import { createApp } from './http/app.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ActivityLog } from './observe/activity.js';
 import { SessionLog } from './observe/session-log.js';
+import { openResponseStore } from './store/open-response-store.js';
 import { BRIDGE_VERSION } from './version.js';
 
 export interface RunningServer {
@@ -43,6 +44,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const activity = new ActivityLog();
   const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
   const observers: RequestObserver[] = [activity, ...(sessionLog ? [sessionLog] : [])];
+  const responseStore = await openResponseStore(config);
   const service = new CompletionService({
     catalog,
     runner,
@@ -62,6 +64,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning },
     messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
+    responses: { service, store: responseStore, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     health: {
       executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
       login,
@@ -101,6 +104,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     clearTimeout(forced);
     await catalog.close();
     await sessionLog?.close();
+    await responseStore.close();
   };
 
   return {

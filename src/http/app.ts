@@ -12,11 +12,13 @@ import { registerAnthropicMessages, type MessagesRouteDeps } from './routes/anth
 import { registerChatCompletions, type ChatRouteDeps } from './routes/chat-completions.js';
 import { registerHealth, type HealthDeps } from './routes/health.js';
 import { registerModels } from './routes/models.js';
+import { registerResponses, type ResponsesRouteDeps } from './routes/responses.js';
 
 export interface AppDeps {
   logger: Logger;
   chat: ChatRouteDeps;
   messages: MessagesRouteDeps;
+  responses: ResponsesRouteDeps;
   health: HealthDeps;
   catalog: ModelCatalog;
   observers: readonly RequestObserver[];
@@ -33,6 +35,8 @@ const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
   ['/v1/chat/completions', ['POST']],
   ['/v1/messages', ['POST']],
   ['/v1/messages/count_tokens', ['POST']],
+  ['/v1/responses', ['POST']],
+  ['/v1/responses/:id', ['GET', 'DELETE']],
 ];
 
 /** The HTTP surface: middleware, routes, and one error handler that shapes every failure. */
@@ -59,6 +63,7 @@ export function createApp(deps: AppDeps): Hono {
   registerModels(app, deps.catalog);
   registerChatCompletions(app, deps.chat);
   registerAnthropicMessages(app, deps.messages);
+  registerResponses(app, deps.responses);
 
   for (const [path, methods] of ROUTES) {
     app.all(path, (c) => {

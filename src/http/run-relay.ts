@@ -10,9 +10,13 @@ import { sseResponse, type SseWriter } from './sse.js';
 /** One server-sent event: JSON data with an optional event name, a raw data line, or a comment. */
 export type SseFrame = { event?: string; data: unknown } | { raw: string } | { comment: string };
 
-/** A wire format's stream: the frames for each run event, and for a failure once the stream has begun. */
+/**
+ * A wire format's stream: the frames for each run event, and for a failure
+ * once the stream has begun. `push` may take its time (the Responses API
+ * stores an answer before it reports it complete).
+ */
 export interface StreamTranslator {
-  push(event: RunEvent): SseFrame[];
+  push(event: RunEvent): SseFrame[] | Promise<SseFrame[]>;
   fail(error: BridgeError): SseFrame[];
   /** Frames after the run's last event (OpenAI's `[DONE]`). */
   done?(): SseFrame[];
@@ -84,10 +88,10 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
     try {
       await send(options.opening ?? []);
       const first = await options.first;
-      if (!first.done) await send(translator.push(first.value));
+      if (!first.done) await send(await translator.push(first.value));
       for await (const event of events) {
         if (writer.aborted) break;
-        await send(translator.push(event));
+        await send(await translator.push(event));
       }
       if (!writer.aborted && translator.done) await send(translator.done());
     } catch (err) {
