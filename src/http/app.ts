@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Hono {
         origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'x-api-key', 'anthropic-version', 'anthropic-beta', 'OpenAI-Beta', 'x-stainless-*'],
         allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['x-request-id', 'x-claude-code-bridge-ignored', 'retry-after'],
+        exposeHeaders: ['x-request-id', 'request-id', 'x-claude-code-bridge-ignored', 'x-claude-code-bridge-token-count', 'retry-after'],
         maxAge: 600,
       }),
     );

@@ -140,9 +140,9 @@ function assistantBlocks(content: Block[], source: string, calls: Set<string>, n
         return [{ type: 'tool_use', id: block.id, name: block.name, input: block.input }];
       case 'thinking':
       case 'redacted_thinking':
-        // Claude Code leaves earlier thinking out of what it sends Claude
-        // (a signature is only good for the session that made it), so the
-        // bridge says so rather than pretend to pass it on.
+        // Claude Code drops thinking blocks from the history the bridge
+        // hands it, so the bridge leaves them out and says so rather than
+        // pretend to pass them on.
         notes.add(`messages[].content[].${block.type}`);
         return [];
       default:
@@ -228,13 +228,12 @@ function refuseUnsupported(body: Record<string, unknown>): void {
   }
 }
 
+/** Whether any block (system, message, tool result content) or tool carries a cache_control mark. */
 function hasNestedCacheControl(body: AnthropicCountTokensRequest): boolean {
-  const blocks = [
-    ...(Array.isArray(body.system) ? body.system : []),
-    ...body.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content)),
-    ...(body.tools ?? []),
-  ];
-  return blocks.some((b) => 'cache_control' in b && b.cache_control !== undefined && b.cache_control !== null);
+  const marked = (b: object) => 'cache_control' in b && b.cache_control !== undefined && b.cache_control !== null;
+  const blocks = body.messages.flatMap((m) => (typeof m.content === 'string' ? [] : m.content));
+  const inner = blocks.flatMap((b) => (b.type === 'tool_result' && Array.isArray(b.content) ? b.content : []));
+  return [...(Array.isArray(body.system) ? body.system : []), ...blocks, ...inner, ...(body.tools ?? [])].some(marked);
 }
 
 /**

@@ -1,13 +1,12 @@
 import type { BridgeRequest } from '../../core/types.js';
 
 /**
- * Characters per token assumed by the estimate. Claude's tokenizer is not
- * public and Claude Code offers no way to count; English prose and code
- * come out near 3.5 characters per token, so the estimate leans high rather
- * than low (a client that budgets its context with it errs on the safe side).
+ * Characters per token assumed by the estimate: a common rule of thumb for
+ * Claude. Claude's tokenizer is not public and Claude Code offers no way to
+ * count, so real counts vary with language and content.
  */
 export const CHARACTERS_PER_TOKEN = 3.5;
-/** Tokens counted per image: Claude's cost of an image at its largest size before scaling (about 1.15 megapixels). */
+/** Tokens counted per image: Anthropic's figure for an image of about 1.15 megapixels (width × height / 750). */
 export const TOKENS_PER_IMAGE = 1600;
 
 /**

@@ -19,7 +19,7 @@ export interface StoredResponse {
  * The answer as the assistant turn a continuation sends Claude: its text
  * and its tool calls under the call ids the client saw (so that the
  * client's function_call_output items find them). Reasoning is left out:
- * Claude Code would not pass earlier thinking on anyway.
+ * Claude Code drops earlier thinking from the history it resumes anyway.
  */
 export function answerTurn(response: ResponseObject): Turn | undefined {
   const content: AssistantBlock[] = [];

@@ -182,7 +182,7 @@ function toRawTurns(input: ResponsesRequest['input'], calls: Set<string>, notes:
         });
         return;
       case 'reasoning':
-        // Claude Code leaves earlier thinking out of what it sends Claude; say so rather than pretend.
+        // Claude Code drops earlier thinking from the history it resumes; say so rather than pretend.
         notes.add('input[].reasoning');
         return;
       case 'item_reference':
