@@ -257,6 +257,7 @@ export function toBridgeRequest(
   if (thinking && thinking.type !== 'disabled' && thinking.display) notes.add('thinking.display');
   if (hasNestedCacheControl(body)) notes.add('cache_control');
   if (body.tools?.some((t) => t.strict)) notes.add('tools[].strict');
+  const choice = body.tool_choice;
   const explicitEffort = body.output_config?.effort ?? undefined;
   const full = 'max_tokens' in body ? (body as AnthropicMessagesRequest) : undefined;
   const request: BridgeRequest = {
@@ -265,7 +266,7 @@ export function toBridgeRequest(
     turns: buildTurns(turns, 'messages'),
     tools: offered,
     toolChoice,
-    parallelToolCalls: body.tool_choice?.type === 'none' ? true : !(body.tool_choice?.disable_parallel_tool_use ?? false),
+    parallelToolCalls: !(choice && choice.type !== 'none' && choice.disable_parallel_tool_use),
     maxOutputTokens: full?.max_tokens,
     stop: (full?.stop_sequences ?? []).filter((s) => s !== ''),
     outputFormat: toOutputFormat(body),
