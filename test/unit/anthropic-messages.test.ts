@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
 import type { RunEvent } from '../../src/core/types.js';
 import { BridgeError } from '../../src/errors/bridge-error.js';
+import { toAnthropicErrorBody, wireStatus } from '../../src/errors/wire-errors.js';
 import { AnthropicMessageStream, type AnthropicStreamEvent } from '../../src/translate/anthropic-messages/message-stream.js';
 import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from '../../src/translate/anthropic-messages/request-schema.js';
 import { toBridgeRequest } from '../../src/translate/anthropic-messages/to-bridge-request.js';
@@ -235,4 +236,16 @@ test('a stream started early announces the resolved model once', () => {
   expect(opening).toHaveLength(1);
   expect(stream.push({ type: 'start', model: 'claude-sonnet-5-5' })).toEqual([]);
   expect(stream.message().model).toBe('claude-sonnet-5-5');
+});
+
+test('errors: Anthropic shape with the request id; overload is 529 for Anthropic clients, 503 for OpenAI ones', () => {
+  const overloaded = new BridgeError('overloaded', "Claude's API is overloaded.", { code: 'upstream_overloaded' });
+  expect(wireStatus(overloaded, 'anthropic')).toBe(529);
+  expect(wireStatus(overloaded, 'openai')).toBe(503);
+  expect(toAnthropicErrorBody(overloaded, 'req_1')).toEqual({
+    type: 'error',
+    error: { type: 'overloaded_error', message: "Claude's API is overloaded." },
+    request_id: 'req_1',
+  });
+  expect(wireStatus(new BridgeError('timeout', 'slow'), 'anthropic')).toBe(504);
 });
