@@ -47,6 +47,14 @@ export interface Config {
   liveSessions: number;
   /** How long such a process waits for the next turn. */
   liveSessionTtlMs: number;
+  /** Silence after which a streamed Anthropic or Responses answer gets a keep-alive. */
+  keepAliveMs: number;
+  /** SQLite file for stored Responses API responses; undefined keeps them in memory. */
+  responsesDb: string | undefined;
+  /** How long a stored response is kept. */
+  responsesTtlMs: number;
+  /** Total size of stored responses beyond which the oldest are dropped. */
+  responsesMaxBytes: number;
   /** Folder for the opt-in session log; undefined means no session log. */
   logDir: string | undefined;
   /** Size at which a session log file is rotated. */
@@ -359,6 +367,46 @@ export const SETTINGS: readonly SettingSpec[] = [
     shownDefault: '300',
     parse: seconds(1, 86_400),
     defaultValue: () => 300_000,
+  },
+  {
+    key: 'keepAliveMs',
+    flag: '--keep-alive',
+    env: 'BRIDGE_KEEP_ALIVE',
+    arg: '<seconds>',
+    description: 'Silence after which a streamed /v1/messages or /v1/responses answer gets a keep-alive (a ping event or an SSE comment)',
+    shownDefault: '10',
+    parse: seconds(1, 3_600),
+    defaultValue: () => 10_000,
+  },
+  {
+    key: 'responsesDb',
+    flag: '--responses-db',
+    env: 'BRIDGE_RESPONSES_DB',
+    arg: '<file>',
+    description: 'SQLite file that keeps stored /v1/responses answers across restarts (needs better-sqlite3)',
+    shownDefault: 'none: kept in memory',
+    parse: (raw) => path.resolve(nonEmpty(raw)),
+    defaultValue: () => undefined,
+  },
+  {
+    key: 'responsesTtlMs',
+    flag: '--responses-ttl',
+    env: 'BRIDGE_RESPONSES_TTL',
+    arg: '<seconds>',
+    description: 'How long a stored /v1/responses answer can be fetched or continued',
+    shownDefault: '86400',
+    parse: seconds(1, 86_400 * 366),
+    defaultValue: () => 86_400_000,
+  },
+  {
+    key: 'responsesMaxBytes',
+    flag: '--responses-max-size',
+    env: 'BRIDGE_RESPONSES_MAX_SIZE',
+    arg: '<size>',
+    description: 'Total size of stored /v1/responses answers; beyond it the oldest are dropped',
+    shownDefault: '100mb',
+    parse: bytes,
+    defaultValue: () => 100 * 1024 * 1024,
   },
   {
     key: 'logDir',

@@ -20,6 +20,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { ActivityLog } from './observe/activity.js';
 import { Metrics } from './observe/metrics.js';
 import { SessionLog } from './observe/session-log.js';
+import { openResponseStore } from './store/open-response-store.js';
 import { BRIDGE_VERSION } from './version.js';
 
 export interface RunningServer {
@@ -69,6 +70,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const runner = new ClaudeRunner({ config, logger, registry, pool, live });
   const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
+  const responseStore = await openResponseStore(config);
   const service = new CompletionService({
     catalog,
     runner,
@@ -88,6 +90,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning },
+    messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
+    responses: { service, store: responseStore, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     health: {
       executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
       login,
@@ -135,6 +139,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await registry.drain(5_000);
     await removeWorkDir(parkingDir);
     await sessionLog?.close();
+    await responseStore.close();
   };
 
   return {

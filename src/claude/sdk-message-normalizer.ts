@@ -63,6 +63,7 @@ interface ContentBlockLike {
   type: string;
   text?: string;
   thinking?: string;
+  signature?: string;
   id?: string;
   name?: string;
   input?: unknown;
@@ -159,7 +160,7 @@ export class SdkMessageNormalizer {
         return this.withStart(this.onBlockStart(event.index as number, event.content_block as ContentBlockLike));
       case 'content_block_delta':
         return this.withStart(
-          this.onDelta(event.index as number, event.delta as { type: string; text?: string; thinking?: string; partial_json?: string }),
+          this.onDelta(event.index as number, event.delta as { type: string; text?: string; thinking?: string; signature?: string; partial_json?: string }),
         );
       case 'message_delta': {
         const delta = event.delta as { stop_reason?: string | null; stop_sequence?: string | null };
@@ -202,13 +203,17 @@ export class SdkMessageNormalizer {
     return [{ type: 'tool_call_start', index, id: block.id ?? '', name: this.clientToolName(block.name ?? '') }];
   }
 
-  private onDelta(blockIndex: number, delta: { type: string; text?: string; thinking?: string; partial_json?: string }): RunEvent[] {
+  private onDelta(
+    blockIndex: number,
+    delta: { type: string; text?: string; thinking?: string; signature?: string; partial_json?: string },
+  ): RunEvent[] {
     const role = this.blockRoles.get(blockIndex);
     if (delta.type === 'text_delta' && delta.text) {
       // With structured output the answer is the JSON; prose around it is not part of it.
       return this.options.structuredOutput ? [] : [{ type: 'text', text: delta.text }];
     }
     if (delta.type === 'thinking_delta' && delta.thinking) return [{ type: 'thinking', text: delta.thinking }];
+    if (delta.type === 'signature_delta' && delta.signature) return [{ type: 'thinking_signature', signature: delta.signature }];
     if (delta.type === 'input_json_delta' && delta.partial_json && role) {
       if (role.kind === 'structured') return [{ type: 'text', text: delta.partial_json }];
       if (role.kind === 'tool') return [{ type: 'tool_call_delta', index: role.index, argumentsDelta: delta.partial_json }];
@@ -248,7 +253,10 @@ export class SdkMessageNormalizer {
     content.forEach((block, i) => {
       events.push(...this.onBlockStart(1000 + i, block));
       if (block.type === 'text' && block.text) events.push(...this.onDelta(1000 + i, { type: 'text_delta', text: block.text }));
-      else if (block.type === 'thinking' && block.thinking) events.push({ type: 'thinking', text: block.thinking });
+      else if (block.type === 'thinking' && block.thinking) {
+        events.push({ type: 'thinking', text: block.thinking });
+        if (block.signature) events.push({ type: 'thinking_signature', signature: block.signature });
+      }
       else if (block.type === 'tool_use') {
         events.push(...this.onDelta(1000 + i, { type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) }));
       }

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
+import { ResponseStoreError } from '../store/response-store.js';
 import { gatherBannerFacts, renderBanner } from './banner.js';
 import { EXIT } from './exit-codes.js';
 import { describeListenError } from './listen-problem.js';
@@ -23,6 +24,7 @@ export async function serve(config: Config, version: string): Promise<void> {
   try {
     server = await startServer(config, { logger });
   } catch (err) {
+    if (err instanceof ResponseStoreError) throw new StartupError(err.message);
     const { problem, fix } = describeListenError(err, config.host, config.port);
     throw new StartupError(`${problem}: ${fix}`);
   }

@@ -41,9 +41,15 @@ export class CompletionService {
   constructor(private readonly deps: CompletionDeps) {}
 
   async open(request: BridgeRequest, clientSignal: AbortSignal): Promise<OpenedRun> {
-    const model = await this.deps.catalog.resolve(request.model);
-    if (!model) throw await this.modelNotFound(request.model ?? '');
+    const model = await this.resolveModel(request.model);
     return { model, events: this.run(request, model, clientSignal) };
+  }
+
+  /** The model a request names, or the 404 that lists what is available (also for requests that start no run). */
+  async resolveModel(requested: string | undefined): Promise<ResolvedModel> {
+    const model = await this.deps.catalog.resolve(requested);
+    if (!model) throw await this.modelNotFound(requested ?? '');
+    return model;
   }
 
   /** End every run now (shutdown after the grace period). */

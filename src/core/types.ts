@@ -110,6 +110,8 @@ export type RunEvent =
   | { type: 'start'; model: string }
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
+  /** Closes a stretch of thinking: the signature Claude's API gave that thinking block. */
+  | { type: 'thinking_signature'; signature: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; argumentsDelta: string }
   | { type: 'end'; stopReason: StopReason; stopSequence: string | null; usage: Usage };

@@ -1,5 +1,18 @@
 import type { BridgeError, ErrorKind } from './bridge-error.js';
 
+/** The error shapes the bridge speaks: OpenAI's (Chat Completions, Responses, models) and Anthropic's. */
+export type WireFormat = 'openai' | 'anthropic';
+
+/**
+ * The HTTP status for an error in a wire format. They agree but in one
+ * place: Anthropic's API answers overload with 529, which its clients
+ * (Claude Code among them) treat specially; OpenAI clients know 503.
+ */
+export function wireStatus(err: BridgeError, wire: WireFormat): number {
+  if (wire === 'anthropic' && err.kind === 'overloaded') return 529;
+  return err.status;
+}
+
 /** The `type` field of an OpenAI error object for each kind of failure. */
 const OPENAI_TYPE: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
@@ -45,10 +58,12 @@ const ANTHROPIC_TYPE: Record<ErrorKind, string> = {
 export interface AnthropicErrorBody {
   type: 'error';
   error: { type: string; message: string };
+  /** Anthropic's API names the request in every error body; so does the bridge, when it knows it. */
+  request_id?: string;
 }
 
-export function toAnthropicErrorBody(err: BridgeError): AnthropicErrorBody {
-  return { type: 'error', error: { type: ANTHROPIC_TYPE[err.kind], message: err.message } };
+export function toAnthropicErrorBody(err: BridgeError, requestId?: string): AnthropicErrorBody {
+  return { type: 'error', error: { type: ANTHROPIC_TYPE[err.kind], message: err.message }, ...(requestId ? { request_id: requestId } : {}) };
 }
 
 /** Headers that go with an error response whatever the wire format. */

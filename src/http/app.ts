@@ -8,15 +8,19 @@ import { errorResponse } from './error-response.js';
 import { guardJsonBody } from './middleware/guard-body.js';
 import { requireApiKey } from './middleware/require-api-key.js';
 import { traceRequests } from './middleware/trace-requests.js';
+import { registerAnthropicMessages, type MessagesRouteDeps } from './routes/anthropic-messages.js';
 import { registerChatCompletions, type ChatRouteDeps } from './routes/chat-completions.js';
 import { registerHealth, type HealthDeps } from './routes/health.js';
 import { registerModels } from './routes/models.js';
 import type { Metrics } from '../observe/metrics.js';
+import { registerResponses, type ResponsesRouteDeps } from './routes/responses.js';
 
 export interface AppDeps {
   metrics: Metrics;
   logger: Logger;
   chat: ChatRouteDeps;
+  messages: MessagesRouteDeps;
+  responses: ResponsesRouteDeps;
   health: HealthDeps;
   catalog: ModelCatalog;
   observers: readonly RequestObserver[];
@@ -32,6 +36,10 @@ const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
   ['/v1/models', ['GET']],
   ['/v1/models/:id{.+}', ['GET']],
   ['/v1/chat/completions', ['POST']],
+  ['/v1/messages', ['POST']],
+  ['/v1/messages/count_tokens', ['POST']],
+  ['/v1/responses', ['POST']],
+  ['/v1/responses/:id', ['GET', 'DELETE']],
 ];
 
 /** The HTTP surface: middleware, routes, and one error handler that shapes every failure. */
@@ -46,7 +54,7 @@ export function createApp(deps: AppDeps): Hono {
         origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'x-api-key', 'anthropic-version', 'anthropic-beta', 'OpenAI-Beta', 'x-stainless-*'],
         allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['x-request-id', 'x-claude-code-bridge-ignored', 'retry-after'],
+        exposeHeaders: ['x-request-id', 'request-id', 'x-claude-code-bridge-ignored', 'x-claude-code-bridge-token-count', 'retry-after'],
         maxAge: 600,
       }),
     );
@@ -61,6 +69,8 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
   registerModels(app, deps.catalog);
   registerChatCompletions(app, deps.chat);
+  registerAnthropicMessages(app, deps.messages);
+  registerResponses(app, deps.responses);
 
   for (const [path, methods] of ROUTES) {
     app.all(path, (c) => {

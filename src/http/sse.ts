@@ -5,6 +5,8 @@ export interface SseWriter {
   send(data: unknown, event?: string): Promise<void>;
   /** Queue a raw data line, such as OpenAI's `[DONE]`. */
   sendRaw(data: string, event?: string): Promise<void>;
+  /** Queue an SSE comment: bytes that keep a quiet connection alive and that every SSE parser skips. */
+  comment(text: string): Promise<void>;
   readonly aborted: boolean;
 }
 
@@ -87,6 +89,7 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     // JSON text never holds a raw line break, so it is one data line as it is.
     send: (data, event) => queue(event ? `event: ${event}\ndata: ${JSON.stringify(data)}\n\n` : `data: ${JSON.stringify(data)}\n\n`),
     sendRaw: (data, event) => queue(frame(data, event)),
+    comment: (text) => queue(`: ${text}\n\n`),
     get aborted() {
       return cancelled || signal.aborted;
     },

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Ajv } from 'ajv';
+import type { ToolSpec } from '../core/types.js';
 import { invalidRequest } from '../errors/bridge-error.js';
 
 /** Claude's limit on a tool name, less the `mcp__client__` prefix its tools carry. */
@@ -43,4 +44,26 @@ export function checkToolDefinition(name: string, parameters: Record<string, unk
     );
   }
   return schema;
+}
+
+/** A function as a client declares it, with where it stands in the request (for error messages). */
+export interface ToolDefinition {
+  name: string;
+  description?: string | null;
+  parameters?: Record<string, unknown> | null;
+  /** Where the definition is, e.g. "tools[2]"; errors name `<param>.name` and `<param>.parameters`. */
+  param: string;
+}
+
+/** Check every definition and refuse duplicate names: the client's tools as the bridge offers them to Claude. */
+export function toToolSpecs(definitions: readonly ToolDefinition[]): ToolSpec[] {
+  const seen = new Set<string>();
+  return definitions.map(({ name, description, parameters, param }) => {
+    const schema = checkToolDefinition(name, parameters ?? undefined, param);
+    if (seen.has(name)) {
+      throw invalidRequest(`Invalid value for '${param}.name': duplicate function name ${name}.`, `${param}.name`, 'duplicate_function_name');
+    }
+    seen.add(name);
+    return { name, description: description ?? '', parameters: schema };
+  });
 }

@@ -31,12 +31,17 @@ function mostSpecific(issue: Issue, prefix: readonly PropertyKey[] = []): { issu
   return best && best.path.length > path.length ? best : { issue, path };
 }
 
-/** The first validation problem as a 400 that names the offending field. */
-export function zodToBridgeError(error: z.ZodError): BridgeError {
+/**
+ * The first validation problem as a 400 that names the offending field.
+ * `within` names where the validated value sits in the request, when it
+ * was validated on its own (e.g. "tools[2]").
+ */
+export function zodToBridgeError(error: z.ZodError, within?: string): BridgeError {
   const first = error.issues[0];
   if (!first) return invalidRequest('The request body is invalid.');
   const { issue, path } = mostSpecific(first);
-  const param = formatPath(path);
+  const inner = formatPath(path);
+  const param = within ? (inner === '' ? within : inner.startsWith('[') ? `${within}${inner}` : `${within}.${inner}`) : inner;
   const where = param ? `'${param}'` : 'the request body';
   return invalidRequest(`Invalid value for ${where}: ${issue.message}`, param || null, 'invalid_value');
 }

@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
  * their notice). Every response and chunk the tests receive goes through one.
  */
 const spec = JSON.parse(readFileSync(new URL('../fixtures/openai-openapi-subset.json', import.meta.url), 'utf8')) as {
-  components: unknown;
+  components: { schemas: Record<string, { anyOf?: Array<{ $ref: string }>; properties?: { type?: { enum?: string[] } } }> };
 };
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -33,4 +33,23 @@ export function assertSchema(name: string, value: unknown): void {
   if (!v(value)) {
     throw new Error(`${name} does not validate: ${ajv.errorsText(v.errors, { separator: '\n' })}\n${JSON.stringify(value).slice(0, 2000)}`);
   }
+}
+
+/** The schema of each Responses stream event, by its `type` (e.g. response.output_text.delta → ResponseTextDeltaEvent). */
+const streamEventSchemas = new Map<string, string>();
+for (const { $ref } of spec.components.schemas.ResponseStreamEvent?.anyOf ?? []) {
+  const name = $ref.split('/').at(-1)!;
+  for (const type of spec.components.schemas[name]?.properties?.type?.enum ?? []) streamEventSchemas.set(type, name);
+}
+
+/**
+ * A Responses stream event must validate against ResponseStreamEvent; it is
+ * also checked against the one schema its type names, so that a failure
+ * says what is wrong rather than which of the many alternatives it missed.
+ */
+export function assertResponseStreamEvent(event: { type: string }): void {
+  const name = streamEventSchemas.get(event.type);
+  if (!name) throw new Error(`${event.type} is not a Responses stream event type`);
+  assertSchema(name, event);
+  assertSchema('ResponseStreamEvent', event);
 }

@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
 import { newRequestId, RequestTrace, type RequestObserver } from '../../core/request-trace.js';
 import type { Logger } from '../../logger.js';
+import { wireFormatOf } from '../error-response.js';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -34,6 +35,8 @@ export function traceRequests(observers: readonly RequestObserver[], logger: Log
     ]);
     c.set('trace', trace);
     c.header('x-request-id', trace.id);
+    // Anthropic's clients read the request id from this header (and show it with errors).
+    if (wireFormatOf(c.req.path) === 'anthropic') c.header('request-id', trace.id);
     try {
       await next();
     } finally {

@@ -56,6 +56,9 @@ export class ChatChunkStream {
         return [this.chunk({ content: event.text })];
       case 'thinking':
         return this.options.includeThinking ? [this.chunk({ reasoning_content: event.text })] : [];
+      case 'thinking_signature':
+        // Chat Completions has no place for a thinking signature.
+        return [];
       case 'tool_call_start':
         if (this.options.legacyFunctions) return [this.chunk({ function_call: { name: event.name, arguments: '' } })];
         return [

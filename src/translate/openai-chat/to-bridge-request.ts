@@ -1,17 +1,12 @@
 import { buildTurns, type RawTurn } from '../../core/conversation.js';
-import type {
-  AssistantBlock,
-  BridgeRequest,
-  EffortLevel,
-  OutputFormat,
-  TextBlock,
-  ToolChoice,
-  ToolSpec,
-  UserBlock,
-} from '../../core/types.js';
+import type { AssistantBlock, BridgeRequest, OutputFormat, TextBlock, ToolSpec, UserBlock } from '../../core/types.js';
 import { invalidRequest } from '../../errors/bridge-error.js';
+import { ignoredParameters } from '../ignored-parameters.js';
 import { imageFromUrl } from '../images.js';
-import { checkToolDefinition } from '../tool-schemas.js';
+import { toReasoningChoice } from '../reasoning-effort.js';
+import { parseToolArguments } from '../tool-arguments.js';
+import { applyToolChoice, type RequestedToolChoice } from '../tool-choice.js';
+import { toToolSpecs } from '../tool-schemas.js';
 import type { ChatCompletionRequest, ChatMessage, UserContentPart } from './request-schema.js';
 
 /** Parameters accepted for compatibility that have no effect on Claude Code. */
@@ -31,7 +26,8 @@ export const IGNORED_PARAMETERS = [
   'verbosity',
 ] as const;
 
-const KNOWN_PARAMETERS = new Set<string>([
+/** Parameters the translator honours, or refuses when they ask for what Claude cannot do. */
+const HANDLED_PARAMETERS = new Set<string>([
   'model',
   'messages',
   'stream',
@@ -53,7 +49,6 @@ const KNOWN_PARAMETERS = new Set<string>([
   'audio',
   'prediction',
   'web_search_options',
-  ...IGNORED_PARAMETERS,
 ]);
 
 export interface ChatTranslation {
@@ -95,16 +90,6 @@ function userBlocks(content: string | UserContentPart[], param: string): UserBlo
   });
 }
 
-function parseArguments(raw: string, param: string): Record<string, unknown> {
-  try {
-    const value: unknown = raw.trim() === '' ? {} : JSON.parse(raw);
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw invalidRequest(`Invalid value for '${param}': tool call arguments must be a JSON object.`, param, 'invalid_tool_arguments');
-}
-
 /**
  * Turn the message list into turns. Tool calls and their results become
  * real tool_use / tool_result blocks; legacy function calls, which carry no
@@ -136,7 +121,7 @@ function toRawTurns(messages: ChatMessage[]): { system: string[]; turns: RawTurn
             type: 'tool_use',
             id: call.id,
             name: call.function.name,
-            input: parseArguments(call.function.arguments, `${source}.tool_calls[${j}].function.arguments`),
+            input: parseToolArguments(call.function.arguments, `${source}.tool_calls[${j}].function.arguments`),
           });
         });
         if (message.function_call) {
@@ -146,7 +131,7 @@ function toRawTurns(messages: ChatMessage[]): { system: string[]; turns: RawTurn
             type: 'tool_use',
             id: pendingLegacyCall,
             name: message.function_call.name,
-            input: parseArguments(message.function_call.arguments, `${source}.function_call.arguments`),
+            input: parseToolArguments(message.function_call.arguments, `${source}.function_call.arguments`),
           });
         }
         turns.push({ role: 'assistant', content, source });
@@ -189,45 +174,30 @@ function toRawTurns(messages: ChatMessage[]): { system: string[]; turns: RawTurn
 }
 
 function toTools(body: ChatCompletionRequest): ToolSpec[] {
-  const definitions =
-    body.tools !== undefined
-      ? body.tools.map((tool, i) => {
-          if (tool.type === 'custom') {
-            throw invalidRequest(
-              `Custom tools ('tools[${i}]') are not supported: declare a function with JSON Schema parameters.`,
-              `tools[${i}]`,
-              'unsupported_tool_type',
-            );
-          }
-          return { fn: tool.function, param: `tools[${i}].function` };
-        })
-      : (body.functions ?? []).map((fn, i) => ({ fn, param: `functions[${i}]` }));
-  const seen = new Set<string>();
-  return definitions.map(({ fn, param }) => {
-    const parameters = checkToolDefinition(fn.name, fn.parameters, param);
-    if (seen.has(fn.name)) {
-      throw invalidRequest(`Invalid value for '${param}.name': duplicate function name ${fn.name}.`, `${param}.name`, 'duplicate_function_name');
-    }
-    seen.add(fn.name);
-    return { name: fn.name, description: fn.description ?? '', parameters };
-  });
+  if (body.tools !== undefined) {
+    return toToolSpecs(
+      body.tools.map((tool, i) => {
+        if (tool.type === 'custom') {
+          throw invalidRequest(
+            `Custom tools ('tools[${i}]') are not supported: declare a function with JSON Schema parameters.`,
+            `tools[${i}]`,
+            'unsupported_tool_type',
+          );
+        }
+        return { ...tool.function, param: `tools[${i}].function` };
+      }),
+    );
+  }
+  return toToolSpecs((body.functions ?? []).map((fn, i) => ({ ...fn, param: `functions[${i}]` })));
 }
 
-/** The tool choice, and the tools it leaves on offer. */
-function toToolChoice(body: ChatCompletionRequest, tools: ToolSpec[]): { choice: ToolChoice; offered: ToolSpec[] } {
+/** The tool choice as the client stated it (`tool_choice`, or the legacy `function_call`). */
+function requestedToolChoice(body: ChatCompletionRequest): RequestedToolChoice {
   const raw = body.tool_choice ?? body.function_call;
   const param = body.tool_choice !== undefined ? 'tool_choice' : 'function_call';
-  const known = (name: string, where: string) => {
-    if (!tools.some((t) => t.name === name)) {
-      throw invalidRequest(`Invalid value for '${where}': no tool named ${JSON.stringify(name)} was given.`, where, 'invalid_tool_choice');
-    }
-  };
-  if (raw === undefined || raw === 'auto') return { choice: { type: 'auto' }, offered: tools };
-  if (raw === 'none') return { choice: { type: 'none' }, offered: [] };
-  if (raw === 'required') {
-    if (tools.length === 0) throw invalidRequest(`'${param}' is "required" but no tools were given.`, param, 'invalid_tool_choice');
-    return { choice: { type: 'required' }, offered: tools };
-  }
+  if (raw === undefined || raw === 'auto') return { type: 'auto' };
+  if (raw === 'none') return { type: 'none' };
+  if (raw === 'required') return { type: 'required', param };
   if ('type' in raw && raw.type === 'custom') {
     throw invalidRequest('Custom tools are not supported.', param, 'unsupported_tool_type');
   }
@@ -237,15 +207,11 @@ function toToolChoice(body: ChatCompletionRequest, tools: ToolSpec[]): { choice:
       if (t.type !== 'function' || name === undefined) {
         throw invalidRequest(`Only function tools can be allowed.`, `${param}.allowed_tools.tools[${i}]`, 'invalid_tool_choice');
       }
-      known(name, `${param}.allowed_tools.tools[${i}].function.name`);
-      return name;
+      return { name, param: `${param}.allowed_tools.tools[${i}].function.name` };
     });
-    const offered = tools.filter((t) => names.includes(t.name));
-    return { choice: raw.allowed_tools.mode === 'required' ? { type: 'required' } : { type: 'auto' }, offered };
+    return { type: 'allowed', mode: raw.allowed_tools.mode, names };
   }
-  const name = 'function' in raw ? raw.function.name : raw.name;
-  known(name, param);
-  return { choice: { type: 'function', name }, offered: tools };
+  return { type: 'function', name: 'function' in raw ? raw.function.name : raw.name, param };
 }
 
 function toOutputFormat(body: ChatCompletionRequest): OutputFormat | undefined {
@@ -257,30 +223,6 @@ function toOutputFormat(body: ChatCompletionRequest): OutputFormat | undefined {
     name: format.json_schema.name,
     schema: format.json_schema.schema ?? { type: 'object' },
   };
-}
-
-const EFFORTS: Record<string, EffortLevel> = {
-  none: 'low',
-  minimal: 'low',
-  low: 'low',
-  medium: 'medium',
-  high: 'high',
-  xhigh: 'xhigh',
-  max: 'max',
-};
-
-function toEffort(body: ChatCompletionRequest): EffortLevel | undefined {
-  const raw = body.reasoning_effort;
-  if (raw === null || raw === undefined) return undefined;
-  const effort = EFFORTS[raw];
-  if (!effort) {
-    throw invalidRequest(
-      `Invalid value for 'reasoning_effort': ${JSON.stringify(raw)}; expected one of ${Object.keys(EFFORTS).join(', ')}.`,
-      'reasoning_effort',
-      'invalid_value',
-    );
-  }
-  return effort;
 }
 
 function refuseUnsupported(body: ChatCompletionRequest): void {
@@ -313,15 +255,10 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
   const { system, turns: rawTurns } = toRawTurns(body.messages);
   const tools = toTools(body);
   const legacyFunctions = body.tools === undefined && (body.functions?.length ?? 0) > 0;
-  const { choice: toolChoice, offered } = toToolChoice(body, tools);
+  const { choice: toolChoice, offered } = applyToolChoice(tools, requestedToolChoice(body));
+  const reasoning = toReasoningChoice(body.reasoning_effort, 'reasoning_effort');
   const stop = body.stop === null || body.stop === undefined ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
-  const ignored = Object.keys(body)
-    .filter(
-      (key) =>
-        (body as Record<string, unknown>)[key] !== undefined &&
-        ((IGNORED_PARAMETERS as readonly string[]).includes(key) || !KNOWN_PARAMETERS.has(key)),
-    )
-    .sort();
+  const ignored = ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) });
   if (body.tools?.some((t) => t.type === 'function' && t.function.strict)) ignored.push('tools[].function.strict');
   const request: BridgeRequest = {
     model: body.model,
@@ -334,8 +271,8 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     stop: stop.filter((s) => s !== ''),
     outputFormat: toOutputFormat(body),
-    effort: toEffort(body),
-    thinking: body.reasoning_effort === 'none' ? 'off' : 'default',
+    effort: reasoning.effort,
+    thinking: reasoning.thinkingOff ? 'off' : 'default',
     includeThinking: options.includeThinking,
   };
   return {

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { Hono } from 'hono';
+import type { CompletionService } from '../../core/completion-service.js';
+import type { ResolvedModel } from '../../core/model-names.js';
+import { toAnthropicErrorBody } from '../../errors/wire-errors.js';
+import type { Logger } from '../../logger.js';
+import { redactBody } from '../../observe/redact.js';
+import { AnthropicMessageStream, type AnthropicStreamEvent } from '../../translate/anthropic-messages/message-stream.js';
+import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from '../../translate/anthropic-messages/request-schema.js';
+import { toBridgeRequest } from '../../translate/anthropic-messages/to-bridge-request.js';
+import { estimateInputTokens } from '../../translate/anthropic-messages/token-estimate.js';
+import { reportIgnored } from '../ignored-header.js';
+import { readJsonBody } from '../json-body.js';
+import { relayRun, startRun, type SseFrame } from '../run-relay.js';
+
+export interface MessagesRouteDeps {
+  service: CompletionService;
+  logger: Logger;
+  includeThinking: boolean;
+  /** Silence after which a stream gets a `ping`; also how long the stream's start waits for Claude. */
+  keepAliveMs: number;
+}
+
+/** Marks count_tokens answers as the estimate they are. */
+export const TOKEN_COUNT_HEADER = 'x-claude-code-bridge-token-count';
+
+function messageId(): string {
+  return `msg_${randomBytes(12).toString('base64url')}`;
+}
+
+/** Anthropic's SSE names every event after its type; its clients skip events without a name. */
+function frames(events: AnthropicStreamEvent[]): SseFrame[] {
+  return events.map((event) => ({ event: event.type, data: event }));
+}
+
+/** The first event, if it arrives within `ms`; undefined if it is still on its way (a failure still throws). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function modelName(model: ResolvedModel): string {
+  return model.entry.resolvedId ?? model.entry.alias;
+}
+
+/** POST /v1/messages (Anthropic's Messages API, streaming and not) and POST /v1/messages/count_tokens. */
+export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): void {
+  app.post('/v1/messages', async (c) => {
+    const trace = c.get('trace');
+    const body = await readJsonBody(c, anthropicMessagesRequestSchema);
+    trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
+    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking });
+    const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
+    const firstEvent = events.next();
+
+    if (!translation.stream) {
+      const first = await firstEvent;
+      reportIgnored(c, translation.ignored);
+      if (!first.done) message.push(first.value);
+      for await (const event of events) message.push(event);
+      return c.json(message.message());
+    }
+
+    // As with the other wire formats, the stream starts with Claude's first
+    // event, so that a request refused before then (login, limits, an
+    // overloaded API) gets its HTTP status, which Anthropic's clients retry
+    // on. A request still waiting after one keep-alive interval (queued, or
+    // Claude slow to start) gets its stream now, with pings, because
+    // clients and proxies give up on a silent connection; a failure after
+    // that arrives as an `error` event.
+    const first = await within(firstEvent, deps.keepAliveMs);
+    reportIgnored(c, translation.ignored);
+    return relayRun(
+      c,
+      {
+        push: (event) => frames(message.push(event)),
+        fail: (error) => [{ event: 'error', data: toAnthropicErrorBody(error, trace.id) }],
+      },
+      {
+        trace,
+        logger: deps.logger,
+        events,
+        first: first ?? firstEvent,
+        opening: first ? [] : frames(message.begin(modelName(model))),
+        keepAlive: { intervalMs: deps.keepAliveMs, frame: { event: 'ping', data: { type: 'ping' } } },
+      },
+    );
+  });
+
+  app.post('/v1/messages/count_tokens', async (c) => {
+    const trace = c.get('trace');
+    const body = await readJsonBody(c, anthropicCountTokensRequestSchema);
+    trace.describe(redactBody(body), { model: body.model, stream: false });
+    const translation = toBridgeRequest(body, { includeThinking: false });
+    await deps.service.resolveModel(body.model);
+    reportIgnored(c, translation.ignored);
+    c.header(TOKEN_COUNT_HEADER, 'estimate');
+    return c.json({ input_tokens: estimateInputTokens(translation.request) });
+  });
+}

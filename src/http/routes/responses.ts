@@ -1,0 +1,109 @@
+import type { Hono } from 'hono';
+import type { CompletionService } from '../../core/completion-service.js';
+import { BridgeError, invalidRequest } from '../../errors/bridge-error.js';
+import type { Logger } from '../../logger.js';
+import { redactBody } from '../../observe/redact.js';
+import type { ResponseStore } from '../../store/response-store.js';
+import { ResponseEventStream, type ResponsesStreamEvent } from '../../translate/openai-responses/event-stream.js';
+import { responsesRequestSchema } from '../../translate/openai-responses/request-schema.js';
+import { newId, type ResponseObject } from '../../translate/openai-responses/response-object.js';
+import { fromStored, toStoredResponse } from '../../translate/openai-responses/stored-response.js';
+import { toBridgeRequest, type StoredConversation } from '../../translate/openai-responses/to-bridge-request.js';
+import { reportIgnored } from '../ignored-header.js';
+import { readJsonBody } from '../json-body.js';
+import { relayRun, startRun, type SseFrame } from '../run-relay.js';
+
+export interface ResponsesRouteDeps {
+  service: CompletionService;
+  store: ResponseStore;
+  logger: Logger;
+  includeThinking: boolean;
+  /** Silence after which a stream gets a keep-alive comment. */
+  keepAliveMs: number;
+}
+
+/** The Responses API's SSE names each event after its type. */
+function frames(events: ResponsesStreamEvent[]): SseFrame[] {
+  return events.map((event) => ({ event: event.type, data: event }));
+}
+
+function responseNotFound(id: string): BridgeError {
+  return new BridgeError('not_found', `No response found with id '${id}'.`, { code: 'response_not_found', param: 'response_id' });
+}
+
+/** POST /v1/responses, GET and DELETE /v1/responses/{id}: OpenAI's Responses API, with stored responses. */
+export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
+  const { store, logger } = deps;
+
+  async function previousConversation(id: string | null | undefined): Promise<StoredConversation | undefined> {
+    if (!id) return undefined;
+    const stored = fromStored(await store.get(id));
+    // OpenAI answers an unknown, expired or unstored id this way, and
+    // clients recognise it (some then resend the whole conversation).
+    if (!stored) throw invalidRequest(`Previous response with id '${id}' not found.`, 'previous_response_id', 'previous_response_not_found');
+    return stored.conversation;
+  }
+
+  /** Keep an answered response, when the client asked for it, before the client hears it is complete. */
+  async function remember(response: ResponseObject, conversation: StoredConversation): Promise<void> {
+    if (!response.store || response.status === 'failed') return;
+    try {
+      const kept = await store.put(response.id, toStoredResponse(response, conversation));
+      if (!kept) logger.warn({ id: response.id }, 'response larger than --responses-max-size: not stored');
+    } catch (err) {
+      logger.warn({ id: response.id, err: (err as Error).message }, 'could not store the response');
+    }
+  }
+
+  app.post('/v1/responses', async (c) => {
+    const trace = c.get('trace');
+    const body = await readJsonBody(c, responsesRequestSchema);
+    trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
+    const previous = await previousConversation(body.previous_response_id);
+    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous });
+    const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    // Nothing is sent before Claude's first event, so a request refused
+    // before the answer starts still gets its HTTP status.
+    const first = await events.next();
+    reportIgnored(c, translation.ignored);
+    const response = new ResponseEventStream({
+      id: newId('resp'),
+      createdAt: Math.floor(Date.now() / 1000),
+      settings: translation.settings,
+      includeThinking: deps.includeThinking,
+    });
+
+    if (!translation.stream) {
+      if (!first.done) response.push(first.value);
+      for await (const event of events) response.push(event);
+      await remember(response.response(), translation.conversation);
+      return c.json(response.response());
+    }
+
+    return relayRun(
+      c,
+      {
+        push: async (event) => {
+          const out = response.push(event);
+          if (event.type === 'end') await remember(response.response(), translation.conversation);
+          return frames(out);
+        },
+        fail: (error) => frames(response.fail(error)),
+      },
+      { trace, logger, events, first, keepAlive: { intervalMs: deps.keepAliveMs, frame: { comment: 'keep-alive' } } },
+    );
+  });
+
+  app.get('/v1/responses/:id', async (c) => {
+    const id = c.req.param('id');
+    const stored = fromStored(await store.get(id));
+    if (!stored) throw responseNotFound(id);
+    return c.json(stored.response);
+  });
+
+  app.delete('/v1/responses/:id', async (c) => {
+    const id = c.req.param('id');
+    if (!(await store.delete(id))) throw responseNotFound(id);
+    return c.json({ id, object: 'response.deleted', deleted: true });
+  });
+}

@@ -1,0 +1,109 @@
+import type { Context } from 'hono';
+import type { CompletionService } from '../core/completion-service.js';
+import type { RequestTrace } from '../core/request-trace.js';
+import type { ResolvedModel } from '../core/model-names.js';
+import type { BridgeRequest, RunEvent } from '../core/types.js';
+import { toBridgeError, type BridgeError } from '../errors/bridge-error.js';
+import type { Logger } from '../logger.js';
+import { sseResponse, type SseWriter } from './sse.js';
+
+/** One server-sent event: JSON data with an optional event name, a raw data line, or a comment. */
+export type SseFrame = { event?: string; data: unknown } | { raw: string } | { comment: string };
+
+/**
+ * A wire format's stream: the frames for each run event, and for a failure
+ * once the stream has begun. `push` may take its time (the Responses API
+ * stores an answer before it reports it complete).
+ */
+export interface StreamTranslator {
+  push(event: RunEvent): SseFrame[] | Promise<SseFrame[]>;
+  fail(error: BridgeError): SseFrame[];
+  /** Frames after the run's last event (OpenAI's `[DONE]`). */
+  done?(): SseFrame[];
+}
+
+export interface StartedRun {
+  model: ResolvedModel;
+  /** The run's events, watched by the request's trace. */
+  events: AsyncGenerator<RunEvent>;
+}
+
+/**
+ * Open a run through the shared pipeline and let the trace watch it. The
+ * model is resolved here (an unknown one fails now, as a plain HTTP error);
+ * the caller then awaits the first event before it commits any headers.
+ */
+export async function startRun(service: CompletionService, trace: RequestTrace, request: BridgeRequest, signal: AbortSignal): Promise<StartedRun> {
+  const run = await service.open(request, signal);
+  return { model: run.model, events: trace.watch(run.events) };
+}
+
+export interface RelayOptions {
+  trace: RequestTrace;
+  logger: Logger;
+  events: AsyncGenerator<RunEvent>;
+  /** The first event, already awaited (or still on its way, when the stream starts before it). */
+  first: IteratorResult<RunEvent> | Promise<IteratorResult<RunEvent>>;
+  /** Frames sent before the run's events. */
+  opening?: SseFrame[];
+  /** After this long without a frame, send `frame` (and again each time the silence lasts as long). */
+  keepAlive?: { intervalMs: number; frame: SseFrame };
+}
+
+async function write(writer: SseWriter, frame: SseFrame): Promise<void> {
+  if ('raw' in frame) return writer.sendRaw(frame.raw);
+  if ('comment' in frame) return writer.comment(frame.comment);
+  return writer.send(frame.data, frame.event);
+}
+
+/**
+ * Stream a run to the client in a wire format. Every wire format streams
+ * the same way: frames in order, keep-alives through silences, an error
+ * after the stream began as the wire's own failure frames, the Claude Code
+ * process ended as soon as the client leaves, and the trace finished when
+ * the last byte is out.
+ */
+export function relayRun(c: Context, translator: StreamTranslator, options: RelayOptions): Response {
+  const { trace, logger, events } = options;
+  trace.streaming = true;
+  return sseResponse(c, async (writer) => {
+    // Writes go out one at a time, in order, whether they come from the run or the keep-alive timer.
+    let queue = Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const keepAlive = options.keepAlive;
+    const armKeepAlive = () => {
+      if (!keepAlive) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        send([keepAlive.frame]).catch(() => undefined);
+      }, keepAlive.intervalMs);
+    };
+    const send = (frames: SseFrame[]): Promise<void> => {
+      queue = queue.then(async () => {
+        for (const frame of frames) if (!writer.aborted) await write(writer, frame);
+      });
+      armKeepAlive();
+      return queue;
+    };
+    try {
+      await send(options.opening ?? []);
+      const first = await options.first;
+      if (!first.done) await send(await translator.push(first.value));
+      for await (const event of events) {
+        if (writer.aborted) break;
+        await send(await translator.push(event));
+      }
+      if (!writer.aborted && translator.done) await send(translator.done());
+    } catch (err) {
+      const error = toBridgeError(err);
+      trace.fail(error);
+      logger.warn({ err: error.message, status: error.status }, 'stream ended with an error');
+      await send(translator.fail(error)).catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+      await queue.catch(() => undefined);
+      await events.return(undefined);
+      trace.finish(200);
+    }
+  });
+}

@@ -1,0 +1,185 @@
+import type { RunEvent, StopReason, Usage } from '../../core/types.js';
+import { toolInputOrEmpty } from '../tool-arguments.js';
+
+export type AnthropicResponseBlock =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+
+export interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** The `message` object of Anthropic's Messages API. */
+export interface AnthropicMessageObject {
+  id: string;
+  type: 'message';
+  role: 'assistant';
+  model: string;
+  content: AnthropicResponseBlock[];
+  stop_reason: StopReason | null;
+  stop_sequence: string | null;
+  usage: AnthropicUsage;
+}
+
+type Delta =
+  | { type: 'text_delta'; text: string }
+  | { type: 'thinking_delta'; thinking: string }
+  | { type: 'signature_delta'; signature: string }
+  | { type: 'input_json_delta'; partial_json: string };
+
+/** The events of Anthropic's streaming format, in the order its clients expect them. */
+export type AnthropicStreamEvent =
+  | { type: 'message_start'; message: AnthropicMessageObject }
+  | { type: 'content_block_start'; index: number; content_block: AnthropicResponseBlock }
+  | { type: 'content_block_delta'; index: number; delta: Delta }
+  | { type: 'content_block_stop'; index: number }
+  | {
+      type: 'message_delta';
+      delta: { stop_reason: StopReason; stop_sequence: string | null };
+      usage: AnthropicUsage;
+    }
+  | { type: 'message_stop' }
+  | { type: 'ping' };
+
+/** Claude's usage is already in Anthropic's terms: uncached input, cache reads and writes apart. */
+export function toAnthropicUsage(usage: Usage): AnthropicUsage {
+  return {
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens,
+    cache_read_input_tokens: usage.cache_read_input_tokens,
+  };
+}
+
+const NO_USAGE: AnthropicUsage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+
+interface OpenBlock {
+  index: number;
+  kind: 'text' | 'thinking' | 'tool_use';
+  /** A thinking block is complete once its signature arrived. */
+  signed: boolean;
+  /** Tool input as streamed so far (JSON text). */
+  json: string;
+}
+
+/**
+ * RunEvents → Anthropic stream events, and the message they add up to.
+ * Each stretch of text, thinking or a tool call becomes one content block,
+ * opened and closed around its deltas; the message ends with
+ * `message_delta` (stop reason and the whole usage) and `message_stop`.
+ * `message()` is the same answer as one object, so a non-streamed response
+ * is exactly what a streaming client would have put together.
+ */
+export class AnthropicMessageStream {
+  private started = false;
+  private model: string;
+  private readonly content: AnthropicResponseBlock[] = [];
+  private open: OpenBlock | undefined;
+  private stopReason: StopReason | null = null;
+  private stopSequence: string | null = null;
+  private usage: AnthropicUsage = NO_USAGE;
+
+  constructor(private readonly options: { id: string; includeThinking: boolean; model?: string }) {
+    this.model = options.model ?? 'unknown';
+  }
+
+  /**
+   * `message_start`, once. The route may call this before Claude's first
+   * event (to start the stream while the request waits), naming the model
+   * it resolved; otherwise the run's `start` event does.
+   */
+  begin(model: string): AnthropicStreamEvent[] {
+    if (this.started) return [];
+    this.started = true;
+    this.model = model;
+    return [{ type: 'message_start', message: { ...this.message(), content: [], stop_reason: null, stop_sequence: null, usage: NO_USAGE } }];
+  }
+
+  push(event: RunEvent): AnthropicStreamEvent[] {
+    switch (event.type) {
+      case 'start':
+        return this.begin(event.model);
+      case 'text':
+        return [...this.ensureOpen('text'), this.delta({ type: 'text_delta', text: event.text })];
+      case 'thinking':
+        if (!this.options.includeThinking) return [];
+        return [...this.ensureOpen('thinking'), this.delta({ type: 'thinking_delta', thinking: event.text })];
+      case 'thinking_signature': {
+        if (!this.options.includeThinking) return [];
+        const events = this.ensureOpen('thinking');
+        events.push(this.delta({ type: 'signature_delta', signature: event.signature }));
+        this.open!.signed = true;
+        return events;
+      }
+      case 'tool_call_start':
+        return [...this.close(), ...this.openBlock('tool_use', { type: 'tool_use', id: event.id, name: event.name, input: {} })];
+      case 'tool_call_delta':
+        if (this.open?.kind !== 'tool_use') return [];
+        return [this.delta({ type: 'input_json_delta', partial_json: event.argumentsDelta })];
+      case 'end':
+        this.stopReason = event.stopReason;
+        this.stopSequence = event.stopSequence;
+        this.usage = toAnthropicUsage(event.usage);
+        return [
+          ...this.close(),
+          {
+            type: 'message_delta',
+            delta: { stop_reason: event.stopReason, stop_sequence: event.stopSequence },
+            usage: this.usage,
+          },
+          { type: 'message_stop' },
+        ];
+    }
+  }
+
+  /** The answer so far as a `message` object (complete after the `end` event). */
+  message(): AnthropicMessageObject {
+    return {
+      id: this.options.id,
+      type: 'message',
+      role: 'assistant',
+      model: this.model,
+      content: this.content.map((block) => ({ ...block })),
+      stop_reason: this.stopReason,
+      stop_sequence: this.stopSequence,
+      usage: this.usage,
+    };
+  }
+
+  private ensureOpen(kind: 'text' | 'thinking'): AnthropicStreamEvent[] {
+    const open = this.open;
+    if (open && open.kind === kind && !(kind === 'thinking' && open.signed)) return [];
+    const block: AnthropicResponseBlock = kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
+    return [...this.close(), ...this.openBlock(kind, block)];
+  }
+
+  private openBlock(kind: OpenBlock['kind'], block: AnthropicResponseBlock): AnthropicStreamEvent[] {
+    const index = this.content.length;
+    this.content.push(block);
+    this.open = { index, kind, signed: false, json: '' };
+    return [{ type: 'content_block_start', index, content_block: { ...block } }];
+  }
+
+  private delta(delta: Delta): AnthropicStreamEvent {
+    const open = this.open!;
+    const block = this.content[open.index]!;
+    if (delta.type === 'text_delta' && block.type === 'text') block.text += delta.text;
+    if (delta.type === 'thinking_delta' && block.type === 'thinking') block.thinking += delta.thinking;
+    if (delta.type === 'signature_delta' && block.type === 'thinking') block.signature = delta.signature;
+    if (delta.type === 'input_json_delta') open.json += delta.partial_json;
+    return { type: 'content_block_delta', index: open.index, delta };
+  }
+
+  private close(): AnthropicStreamEvent[] {
+    const open = this.open;
+    if (!open) return [];
+    this.open = undefined;
+    const block = this.content[open.index]!;
+    if (block.type === 'tool_use') block.input = toolInputOrEmpty(open.json);
+    return [{ type: 'content_block_stop', index: open.index }];
+  }
+}

@@ -1,0 +1,220 @@
+import type { RunEvent, StopReason } from '../../core/types.js';
+import type { BridgeError } from '../../errors/bridge-error.js';
+import { toOpenAIToolCallId } from '../openai-chat/tool-call-id.js';
+import {
+  newId,
+  toResponsesUsage,
+  type ItemStatus,
+  type OutputItem,
+  type OutputText,
+  type ResponseObject,
+  type ResponseSettings,
+  type SummaryText,
+} from './response-object.js';
+
+/** One streamed event of the Responses API (its `type` names it; every one carries a sequence_number). */
+export type ResponsesStreamEvent = { type: string; sequence_number: number; [field: string]: unknown };
+
+export interface ResponseStreamOptions {
+  id: string;
+  createdAt: number;
+  settings: ResponseSettings;
+  /** Whether Claude's thinking is returned (as reasoning items). */
+  includeThinking: boolean;
+}
+
+type OpenItem = { index: number; kind: OutputItem['type']; text: string };
+
+const outputText = (text: string): OutputText => ({ type: 'output_text', text, annotations: [], logprobs: [] });
+const summaryText = (text: string): SummaryText => ({ type: 'summary_text', text });
+
+/** Why the answer is incomplete, in the Responses API's terms (undefined: it is complete). */
+function incompleteReason(stopReason: StopReason): 'max_output_tokens' | 'content_filter' | undefined {
+  if (stopReason === 'max_tokens') return 'max_output_tokens';
+  if (stopReason === 'refusal') return 'content_filter';
+  return undefined;
+}
+
+/**
+ * RunEvents → the Responses API's event sequence, and the response they add
+ * up to. `response.created` and `response.in_progress` open it; each stretch
+ * of text becomes a `message` item with one `output_text` part, each tool
+ * call a `function_call` item, each stretch of thinking a `reasoning` item
+ * with one summary part; every item is added, filled by deltas and marked
+ * done; `response.completed` (or `response.incomplete`) closes it. The
+ * final response object is the same for streamed and plain requests.
+ */
+export class ResponseEventStream {
+  private sequence = 0;
+  private model = 'unknown';
+  private status: ResponseObject['status'] = 'in_progress';
+  private readonly output: OutputItem[] = [];
+  private open: OpenItem | undefined;
+  private usage: ResponseObject['usage'];
+  private incomplete: ResponseObject['incomplete_details'] = null;
+  private error: ResponseObject['error'] = null;
+  private completedAt: number | null = null;
+
+  constructor(private readonly options: ResponseStreamOptions) {}
+
+  push(event: RunEvent): ResponsesStreamEvent[] {
+    switch (event.type) {
+      case 'start':
+        this.model = event.model;
+        return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
+      case 'thinking': {
+        if (!this.options.includeThinking) return [];
+        const events = this.ensureOpen('reasoning');
+        this.open!.text += event.text;
+        events.push(this.event('response.reasoning_summary_text.delta', { ...this.where(), summary_index: 0, delta: event.text }));
+        return events;
+      }
+      case 'thinking_signature':
+        // A signature ends a thinking block; the next thinking is another item.
+        return this.open?.kind === 'reasoning' ? this.close('completed') : [];
+      case 'text': {
+        const events = this.ensureOpen('message');
+        this.open!.text += event.text;
+        events.push(this.event('response.output_text.delta', { ...this.where(), content_index: 0, delta: event.text, logprobs: [] }));
+        return events;
+      }
+      case 'tool_call_start': {
+        const events = this.close('completed');
+        const item: OutputItem = {
+          type: 'function_call',
+          id: newId('fc'),
+          call_id: toOpenAIToolCallId(event.id),
+          name: event.name,
+          arguments: '',
+          status: 'in_progress',
+        };
+        events.push(...this.add(item));
+        return events;
+      }
+      case 'tool_call_delta': {
+        if (this.open?.kind !== 'function_call') return [];
+        this.open.text += event.argumentsDelta;
+        return [this.event('response.function_call_arguments.delta', { ...this.where(), delta: event.argumentsDelta })];
+      }
+      case 'end': {
+        const reason = incompleteReason(event.stopReason);
+        const events = this.close(reason === 'max_output_tokens' ? 'incomplete' : 'completed');
+        this.usage = toResponsesUsage(event.usage);
+        if (reason) {
+          this.status = 'incomplete';
+          this.incomplete = { reason };
+        } else {
+          this.status = 'completed';
+          this.completedAt = Math.floor(Date.now() / 1000);
+        }
+        events.push(this.event(reason ? 'response.incomplete' : 'response.completed', { response: this.response() }));
+        return events;
+      }
+    }
+  }
+
+  /** The stream's end when the run failed after it began: `response.failed`, with what was produced so far. */
+  fail(error: BridgeError): ResponsesStreamEvent[] {
+    if (this.open) {
+      const item = this.output[this.open.index]!;
+      this.output[this.open.index] = this.filled(item, this.open.text, 'incomplete');
+      this.open = undefined;
+    }
+    this.status = 'failed';
+    this.error = {
+      code: error.kind === 'rate_limit' ? 'rate_limit_exceeded' : 'server_error',
+      message: error.code ? `${error.message} (${error.code})` : error.message,
+    };
+    return [this.event('response.failed', { response: this.response() })];
+  }
+
+  /** The response as it stands (final once `end` was pushed). */
+  response(): ResponseObject {
+    return {
+      id: this.options.id,
+      object: 'response',
+      created_at: this.options.createdAt,
+      status: this.status,
+      completed_at: this.completedAt,
+      error: this.error,
+      incomplete_details: this.incomplete,
+      model: this.model,
+      output: this.output.map((item) => structuredClone(item)),
+      temperature: null,
+      top_p: null,
+      truncation: 'disabled',
+      background: false,
+      ...(this.usage ? { usage: this.usage } : {}),
+      ...this.options.settings,
+    };
+  }
+
+  private event(type: string, fields: Record<string, unknown>): ResponsesStreamEvent {
+    return { type, sequence_number: this.sequence++, ...fields };
+  }
+
+  private where(): { item_id: string; output_index: number } {
+    const open = this.open!;
+    return { item_id: this.output[open.index]!.id, output_index: open.index };
+  }
+
+  private ensureOpen(kind: 'message' | 'reasoning'): ResponsesStreamEvent[] {
+    if (this.open?.kind === kind) return [];
+    const events = this.close('completed');
+    const item: OutputItem =
+      kind === 'message'
+        ? { type: 'message', id: newId('msg'), status: 'in_progress', role: 'assistant', content: [] }
+        : { type: 'reasoning', id: newId('rs'), summary: [], status: 'in_progress' };
+    events.push(...this.add(item));
+    if (kind === 'message') {
+      events.push(this.event('response.content_part.added', { ...this.where(), content_index: 0, part: outputText('') }));
+    } else {
+      events.push(this.event('response.reasoning_summary_part.added', { ...this.where(), summary_index: 0, part: summaryText('') }));
+    }
+    return events;
+  }
+
+  private add(item: OutputItem): ResponsesStreamEvent[] {
+    const index = this.output.length;
+    this.output.push(item);
+    this.open = { index, kind: item.type, text: '' };
+    return [this.event('response.output_item.added', { output_index: index, item: structuredClone(item) })];
+  }
+
+  /** The open item, complete: its parts and arguments filled in. */
+  private filled(item: OutputItem, text: string, status: ItemStatus): OutputItem {
+    switch (item.type) {
+      case 'message':
+        return { ...item, status, content: [outputText(text)] };
+      case 'reasoning':
+        return { ...item, status, summary: [summaryText(text)] };
+      case 'function_call':
+        return { ...item, status, arguments: text === '' ? '{}' : text };
+    }
+  }
+
+  private close(status: ItemStatus): ResponsesStreamEvent[] {
+    const open = this.open;
+    if (!open) return [];
+    const where = this.where();
+    this.open = undefined;
+    const item = this.filled(this.output[open.index]!, open.text, status);
+    this.output[open.index] = item;
+    const events: ResponsesStreamEvent[] = [];
+    if (item.type === 'message') {
+      events.push(
+        this.event('response.output_text.done', { ...where, content_index: 0, text: open.text, logprobs: [] }),
+        this.event('response.content_part.done', { ...where, content_index: 0, part: outputText(open.text) }),
+      );
+    } else if (item.type === 'reasoning') {
+      events.push(
+        this.event('response.reasoning_summary_text.done', { ...where, summary_index: 0, text: open.text }),
+        this.event('response.reasoning_summary_part.done', { ...where, summary_index: 0, part: summaryText(open.text) }),
+      );
+    } else {
+      events.push(this.event('response.function_call_arguments.done', { ...where, name: item.name, arguments: item.arguments }));
+    }
+    events.push(this.event('response.output_item.done', { output_index: open.index, item: structuredClone(item) }));
+    return events;
+  }
+}

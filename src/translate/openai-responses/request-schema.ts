@@ -1,0 +1,187 @@
+import { z } from 'zod';
+
+/**
+ * OpenAI Responses API request (`POST /v1/responses`), as validated by the
+ * bridge. The input items it can pass to Claude are declared in full; other
+ * item and tool types are recognised by their `type` so the translator can
+ * refuse them by name. Unknown top-level keys are kept so they can be
+ * reported as ignored.
+ */
+
+const inputText = z.object({ type: z.literal('input_text'), text: z.string() });
+const outputText = z.looseObject({ type: z.literal('output_text'), text: z.string() });
+const refusal = z.object({ type: z.literal('refusal'), refusal: z.string() });
+const inputImage = z.object({
+  type: z.literal('input_image'),
+  image_url: z.string().nullable().optional(),
+  file_id: z.string().nullable().optional(),
+  detail: z.enum(['auto', 'low', 'high', 'original']).optional(),
+});
+const inputFile = z.looseObject({ type: z.literal('input_file') });
+
+const partTypeError = (allowed: string) => ({
+  error: (issue: { input?: unknown }) =>
+    `unsupported content part type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}; expected ${allowed}`,
+});
+
+const contentPart = z.discriminatedUnion(
+  'type',
+  [inputText, inputImage, inputFile, outputText, refusal],
+  partTypeError("'input_text', 'input_image' or (for assistant messages) 'output_text'"),
+);
+
+const message = z.object({
+  type: z.literal('message'),
+  role: z.enum(['user', 'assistant', 'system', 'developer'], {
+    error: () => "role must be one of 'user', 'assistant', 'system', 'developer'",
+  }),
+  content: z.union([z.string(), z.array(contentPart)]),
+  id: z.string().optional(),
+  status: z.string().optional(),
+  phase: z.string().nullable().optional(),
+});
+
+const functionCall = z.object({
+  type: z.literal('function_call'),
+  call_id: z.string().min(1),
+  name: z.string().min(1),
+  arguments: z.string(),
+  id: z.string().optional(),
+  status: z.string().optional(),
+});
+
+const functionCallOutput = z.object({
+  type: z.literal('function_call_output'),
+  call_id: z.string().min(1),
+  output: z.union([
+    z.string(),
+    z.array(z.discriminatedUnion('type', [inputText, inputImage, inputFile], partTypeError("'input_text' or 'input_image'"))),
+  ]),
+  id: z.string().nullable().optional(),
+  status: z.string().nullable().optional(),
+});
+
+const reasoning = z.looseObject({ type: z.literal('reasoning') });
+const itemReference = z.object({ type: z.literal('item_reference'), id: z.string() });
+
+/** The item types the bridge does not take, recognised so the refusal can name them. */
+const OTHER_ITEM_TYPES = [
+  'file_search_call',
+  'computer_call',
+  'computer_call_output',
+  'web_search_call',
+  'image_generation_call',
+  'code_interpreter_call',
+  'local_shell_call',
+  'local_shell_call_output',
+  'shell_call',
+  'shell_call_output',
+  'apply_patch_call',
+  'apply_patch_call_output',
+  'mcp_list_tools',
+  'mcp_approval_request',
+  'mcp_approval_response',
+  'mcp_call',
+  'custom_tool_call',
+  'custom_tool_call_output',
+  'tool_search_call',
+  'tool_search_output',
+  'compaction',
+] as const;
+const otherItem = z.looseObject({ type: z.enum(OTHER_ITEM_TYPES) });
+
+const inputItem = z.preprocess(
+  // A message may leave out `type` (the "easy" form), and so may an item reference.
+  (value) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value) || 'type' in value) return value;
+    if ('role' in value) return { ...value, type: 'message' };
+    if ('id' in value) return { ...value, type: 'item_reference' };
+    return value;
+  },
+  z.discriminatedUnion('type', [message, functionCall, functionCallOutput, reasoning, itemReference, otherItem], {
+    error: (issue) => {
+      const type = (issue.input as { type?: unknown } | undefined)?.type;
+      return type === undefined
+        ? "each input item needs a 'type' (or a 'role', for a message)"
+        : `unsupported input item type ${JSON.stringify(type)}; expected 'message', 'function_call' or 'function_call_output'`;
+    },
+  }),
+);
+
+export const functionToolSchema = z.object({
+  type: z.literal('function'),
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  parameters: z.record(z.string(), z.unknown()).nullable().optional(),
+  strict: z.boolean().nullable().optional(),
+});
+/** Hosted and custom tools: recognised, then refused by the translator. */
+const otherTool = z.looseObject({ type: z.string() });
+const tool = z.union([functionToolSchema, otherTool]);
+
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.object({ type: z.literal('function'), name: z.string() }),
+  z.object({
+    type: z.literal('allowed_tools'),
+    mode: z.enum(['auto', 'required']),
+    tools: z.array(z.looseObject({ type: z.string(), name: z.string().optional() })),
+  }),
+  z.looseObject({ type: z.string() }),
+]);
+
+const textFormat = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text') }),
+  z.object({ type: z.literal('json_object') }),
+  z.object({
+    type: z.literal('json_schema'),
+    name: z.string(),
+    schema: z.record(z.string(), z.unknown()),
+    description: z.string().optional(),
+    strict: z.boolean().nullable().optional(),
+  }),
+]);
+
+export const responsesRequestSchema = z.looseObject({
+  model: z.string().optional(),
+  input: z.union([z.string(), z.array(inputItem)]).optional(),
+  instructions: z.string().nullable().optional(),
+  previous_response_id: z.string().min(1).nullable().optional(),
+  store: z.boolean().nullable().optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.object({ include_obfuscation: z.boolean().optional() }).nullable().optional(),
+  tools: z.array(tool).optional(),
+  tool_choice: toolChoice.optional(),
+  parallel_tool_calls: z.boolean().nullable().optional(),
+  max_output_tokens: z.number().int().min(1).nullable().optional(),
+  max_tool_calls: z.number().int().nullable().optional(),
+  reasoning: z
+    .object({
+      effort: z.string().nullable().optional(),
+      summary: z.enum(['auto', 'concise', 'detailed']).nullable().optional(),
+      generate_summary: z.enum(['auto', 'concise', 'detailed']).nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  text: z.object({ format: textFormat.optional(), verbosity: z.enum(['low', 'medium', 'high']).nullable().optional() }).optional(),
+  metadata: z.record(z.string(), z.string()).nullable().optional(),
+  include: z.array(z.string()).nullable().optional(),
+  temperature: z.number().min(0).max(2).nullable().optional(),
+  top_p: z.number().min(0).max(1).nullable().optional(),
+  top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+  truncation: z.enum(['auto', 'disabled']).nullable().optional(),
+  background: z.boolean().nullable().optional(),
+  conversation: z.unknown().optional(),
+  prompt: z.unknown().optional(),
+  user: z.string().optional(),
+  safety_identifier: z.string().nullable().optional(),
+  prompt_cache_key: z.string().nullable().optional(),
+  service_tier: z.string().nullable().optional(),
+});
+
+export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
+export type ResponsesInputItem = z.infer<typeof inputItem>;
+export type ResponsesContentPart = z.infer<typeof contentPart>;
+export type ResponsesFunctionTool = z.infer<typeof functionToolSchema>;
+export type ResponsesTextFormat = z.infer<typeof textFormat>;
+export type ResponsesToolChoice = z.infer<typeof toolChoice>;

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { resolveConfig } from '../../src/config.js';
+import { startServer } from '../../src/server.js';
+import { ResponseStoreError } from '../../src/store/response-store.js';
+import { conversation } from '../support/fake-anthropic.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'ccb-responses-db-'));
+const db = path.join(dir, 'responses.db');
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ flags: { responsesDb: db } });
+});
+afterAll(async () => {
+  await stack?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('with --responses-db, a restart loses no stored response: it can be fetched and continued', async () => {
+  stack.fake.reply({ blocks: [{ type: 'text', text: 'Paris.' }] });
+  const first = await stack.openai.responses.create({ model: 'sonnet', input: 'Capital of France?' });
+
+  await stack.server.close();
+  const restarted = await startServer(stack.config);
+  try {
+    const client = new OpenAI({ baseURL: `${restarted.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+    expect(await client.responses.retrieve(first.id)).toEqual(first);
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'About two million.' }] });
+    const second = await client.responses.create({ model: 'sonnet', previous_response_id: first.id, input: 'Population?' });
+    expect(second.output_text).toBe('About two million.');
+    expect(conversation(stack.fake.lastRequest.body).map((t) => t.content[0])).toEqual([
+      { type: 'text', text: 'Capital of France?' },
+      { type: 'text', text: 'Paris.' },
+      { type: 'text', text: 'Population?' },
+    ]);
+  } finally {
+    await restarted.close();
+  }
+});
+
+test('a database that cannot be opened stops the start with a message that names the setting', async () => {
+  const notADirectory = path.join(dir, 'a-file');
+  writeFileSync(notADirectory, 'x');
+  const config = resolveConfig({ port: '0', responsesDb: path.join(notADirectory, 'responses.db') }, {});
+  await expect(startServer(config)).rejects.toThrow(ResponseStoreError);
+  await expect(startServer(config)).rejects.toThrow(/--responses-db/);
+});
