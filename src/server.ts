@@ -15,10 +15,13 @@ import { ConcurrencyLimiter } from './core/limiter.js';
 import type { RequestObserver } from './core/request-trace.js';
 import { BridgeError } from './errors/bridge-error.js';
 import { createApp } from './http/app.js';
+import { loadPageAssets } from './http/page-assets.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ActivityLog } from './observe/activity.js';
 import { Metrics } from './observe/metrics.js';
+import { RequestDetails } from './observe/request-details.js';
 import { SessionLog } from './observe/session-log.js';
+import { StatusFeed } from './observe/status-feed.js';
 import { BRIDGE_VERSION } from './version.js';
 
 export interface RunningServer {
@@ -66,6 +69,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const runner = new ClaudeRunner({ config, logger, registry, pool, live });
   const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
+  // The status page: full requests are kept for it only when the session log
+  // is on (people opted in to keeping them); its live streams follow the feed.
+  const details = sessionLog ? new RequestDetails() : undefined;
+  const feed = new StatusFeed();
+  observers.push(...(details ? [details] : []), feed);
   const service = new CompletionService({
     catalog,
     runner,
@@ -76,6 +84,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     idleTimeoutMs: config.idleTimeoutMs,
   });
   let executable: Promise<ExecutableInfo> | undefined;
+  const executableInfo = () => (executable ??= inspectExecutable(config.claudeExecutable));
   const app = createApp({
     logger,
     catalog,
@@ -86,10 +95,30 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning },
     health: {
-      executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
+      executable: executableInfo,
       login,
       catalog,
       version: BRIDGE_VERSION,
+    },
+    statusPage: {
+      assets: await loadPageAssets(),
+      apiKeys: config.apiKeys,
+      sources: {
+        config,
+        version: BRIDGE_VERSION,
+        startedAt: new Date(),
+        executable: executableInfo,
+        login,
+        catalog,
+        limiter,
+        activity,
+        pool,
+        live,
+        processes: registry,
+        origins: runner.origins,
+        feed,
+        details,
+      },
     },
   });
 
@@ -105,6 +134,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Open status pages' live streams end now; they are not requests to wait for.
+    feed.close();
     // No new spares from here on (those starting are ended as they come up).
     const poolClosed = pool.close();
     const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
