@@ -39,7 +39,7 @@ const PAGE_ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
 ];
 
 function serveAsset(c: Context, assets: PageAssets, name: string): Response {
-  if (assets.missing) throw new BridgeError('overloaded', assets.missing, { code: 'status_page_not_built' });
+  if (assets.missing) throw new BridgeError('server', assets.missing, { code: 'status_page_not_built' });
   const file = assets.files.get(name);
   if (!file) throw new BridgeError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' });
   const headers = { ...PAGE_HEADERS, ETag: file.etag, 'Content-Type': file.type };
