@@ -52,7 +52,11 @@ function createDashboard() {
   const playground = new Playground(api, () => status?.auth.required ?? false, () => void start());
   const feed = new LiveFeed(api, {
     activity: (report) => activity.update(report),
-    requests: (list) => requests.replace(list),
+    requests: (list) => {
+      requests.replace(list);
+      // Sent when the stream (re)opens: after a restart of the bridge, its status may have changed too.
+      refreshStatusSoon();
+    },
     request: (row) => {
       requests.add(row);
       // A request may have confirmed the login or refreshed the model list.
