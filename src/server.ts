@@ -16,10 +16,13 @@ import { ConcurrencyLimiter } from './core/limiter.js';
 import type { RequestObserver } from './core/request-trace.js';
 import { BridgeError } from './errors/bridge-error.js';
 import { createApp } from './http/app.js';
+import { loadPageAssets } from './http/page-assets.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ActivityLog } from './observe/activity.js';
 import { Metrics } from './observe/metrics.js';
+import { RequestDetails } from './observe/request-details.js';
 import { SessionLog } from './observe/session-log.js';
+import { StatusFeed } from './observe/status-feed.js';
 import { openResponseStore } from './store/open-response-store.js';
 import { BRIDGE_VERSION } from './version.js';
 
@@ -71,6 +74,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   const responseStore = await openResponseStore(config);
+  // The status page: full requests are kept for it only when the session log
+  // is on (people opted in to keeping them); its live streams follow the feed.
+  const details = sessionLog ? new RequestDetails() : undefined;
+  const feed = new StatusFeed();
+  observers.push(...(details ? [details] : []), feed);
   const service = new CompletionService({
     catalog,
     runner,
@@ -81,6 +89,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     idleTimeoutMs: config.idleTimeoutMs,
   });
   let executable: Promise<ExecutableInfo> | undefined;
+  const executableInfo = () => (executable ??= inspectExecutable(config.claudeExecutable));
   const app = createApp({
     logger,
     catalog,
@@ -93,10 +102,30 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     responses: { service, store: responseStore, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     health: {
-      executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
+      executable: executableInfo,
       login,
       catalog,
       version: BRIDGE_VERSION,
+    },
+    statusPage: {
+      assets: await loadPageAssets(),
+      apiKeys: config.apiKeys,
+      sources: {
+        config,
+        version: BRIDGE_VERSION,
+        startedAt: new Date(),
+        executable: executableInfo,
+        login,
+        catalog,
+        limiter,
+        activity,
+        pool,
+        live,
+        processes: registry,
+        origins: runner.origins,
+        feed,
+        details,
+      },
     },
   });
 
@@ -112,6 +141,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Open status pages' live streams end now; they are not requests to wait for.
+    feed.close();
     // No new spares from here on (those starting are ended as they come up).
     const poolClosed = pool.close();
     const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };

@@ -7,6 +7,8 @@ import { describeLoginState } from './describe-login.js';
 export interface BannerFacts {
   version: string;
   url: string;
+  /** The status page's address. */
+  statusPage: string;
   auth: string;
   claudeCode: string;
   login: string;
@@ -95,6 +97,7 @@ export async function gatherBannerFacts(
   return {
     version,
     url: `${server.url}/v1`,
+    statusPage: `${server.url}/`,
     auth: auth.text,
     claudeCode,
     login: describeLoginState(server.login.state(server.catalog.current().account)),
@@ -108,6 +111,7 @@ export async function gatherBannerFacts(
 export function renderBanner(facts: BannerFacts): string {
   const rows: Array<[string, string]> = [
     ['URL', facts.url],
+    ['Status page', facts.statusPage],
     ['Auth', facts.auth],
     ['Claude Code', facts.claudeCode],
     ['Login', facts.login],

@@ -67,6 +67,11 @@ export class RequestTrace {
     for (const o of observers) o.requestStarted?.(this);
   }
 
+  /** The model name the client asked for, once the request has been read (the status page lists it while the request runs). */
+  get requestedModel(): string | undefined {
+    return this.model;
+  }
+
   /** The (already sanitised) request and what it asks for. */
   describe(body: unknown, options: { model: string | undefined; stream: boolean }): void {
     this.requestBody = body;

@@ -12,6 +12,7 @@ import { registerAnthropicMessages, type MessagesRouteDeps } from './routes/anth
 import { registerChatCompletions, type ChatRouteDeps } from './routes/chat-completions.js';
 import { registerHealth, type HealthDeps } from './routes/health.js';
 import { registerModels } from './routes/models.js';
+import { registerStatusPage, type StatusPageDeps } from './routes/status-page.js';
 import type { Metrics } from '../observe/metrics.js';
 import { registerResponses, type ResponsesRouteDeps } from './routes/responses.js';
 
@@ -27,6 +28,8 @@ export interface AppDeps {
   apiKeys: readonly string[];
   corsOrigins: readonly string[];
   maxBodyBytes: number;
+  /** The status page at `/` and its API under /bridge/api; absent, there is no page. */
+  statusPage?: StatusPageDeps;
 }
 
 /** Every route and the methods it answers, so other methods get a 405 rather than a 404. */
@@ -46,6 +49,8 @@ const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
+  // First, so that the page's own calls are not traced as API requests.
+  if (deps.statusPage) registerStatusPage(app, deps.statusPage);
   app.use('*', traceRequests(deps.observers, deps.logger));
   if (deps.corsOrigins.length > 0) {
     app.use(

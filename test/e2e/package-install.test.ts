@@ -54,8 +54,9 @@ test('npm pack → npm install -g → both commands work from the install', { ti
   expect(packed.code, packed.stderr).toBe(0);
   const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: PackedFile[] }>;
   const files = info!.files.map((f) => f.path).sort();
-  // Only what running it needs: compiled JavaScript, the README, the licence, package.json.
-  for (const file of files) expect(file).toMatch(/^(dist\/.+\.js|README\.md|LICENSE|package\.json)$/);
+  // Only what running it needs: compiled JavaScript, the status page's files, the README, the licence, package.json.
+  for (const file of files) expect(file).toMatch(/^(dist\/.+\.js|dist\/page\/.+\.(html|css|svg)|README\.md|LICENSE|package\.json)$/);
+  for (const file of ['dist/page/index.html', 'dist/page/style.css', 'dist/page/main.js']) expect(files).toContain(file);
   const bins = ['dist/cli.js', 'dist/client/cli.js'];
   for (const bin of bins) {
     const entry = info!.files.find((f) => f.path === bin);
@@ -100,5 +101,13 @@ test('npm pack → npm install -g → both commands work from the install', { ti
   const answer = await runCommand(clientBin, ['Hello from the installed client'], { env: { ...env, BRIDGE_URL: url } });
   expect(answer.code, answer.stderr).toBe(0);
   expect(answer.stdout).toBe('Echo: Hello from the installed client\n');
+  // The status page is served from the installed package, its parser from the installed dependency.
+  const origin = url.replace(/\/v1$/, '');
+  const page = await fetch(`${origin}/`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('/bridge/ui/main.js');
+  for (const asset of ['main.js', 'style.css', 'vendor/eventsource-parser.js']) {
+    expect((await fetch(`${origin}/bridge/ui/${asset}`)).status, asset).toBe(200);
+  }
   expect((await server.stop('SIGTERM')).code).toBe(0);
 });

@@ -26,6 +26,7 @@ describe('start-up banner', () => {
     const text = renderBanner(await gatherBannerFacts(fakeServer(env), config, '1.2.3', { catalogWaitMs: 100 }));
     expect(text).toMatch(/^claude-code-bridge 1\.2\.3 is listening/);
     expect(text).toContain('URL          http://127.0.0.1:8123/v1');
+    expect(text).toContain('Status page  http://127.0.0.1:8123/');
     expect(text).toMatch(/Auth +off/);
     expect(text).toMatch(/Claude Code +not usable: The configured Claude Code executable \/nonexistent\/claude does not exist/);
     expect(text).toMatch(/Login +API key from ANTHROPIC_API_KEY, not confirmed yet/);
