@@ -204,12 +204,14 @@ async function viaBridge(bridge: Bridge, messages: Array<{ role: string; content
   return { ttft, total: performance.now() - started, text };
 }
 
+/** Wait for the bridge's spare, then as long as the direct prewarmed variant lets its spare settle. */
 async function spareReady(bridge: Bridge): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
-    if (/^bridge_pool_spares_ready 1$/m.test(metrics)) return;
+    if (/^bridge_pool_spares_ready 1$/m.test(metrics)) break;
     await sleep(50);
   }
+  await sleep(200);
 }
 
 // ---------------------------------------------------------------- memory

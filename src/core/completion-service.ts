@@ -69,24 +69,26 @@ export class CompletionService {
       () => abort(new BridgeError('timeout', `The request took longer than ${Math.round(requestTimeoutMs / 1000)} s.`, { code: 'request_timeout' })),
       requestTimeoutMs,
     );
+    // One timer for the idle limit, moved on lazily: each event only notes
+    // its time (a timer reset per token would cost more than the token).
+    let lastOutput = Date.now();
     let idleTimer: NodeJS.Timeout | undefined;
-    const restartIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(
-        () =>
-          abort(
-            new BridgeError('timeout', `Claude Code produced no output for ${Math.round(idleTimeoutMs / 1000)} s.`, { code: 'idle_timeout' }),
-          ),
-        idleTimeoutMs,
-      );
+    const watchIdle = () => {
+      const silentFor = Date.now() - lastOutput;
+      if (silentFor >= idleTimeoutMs) {
+        abort(new BridgeError('timeout', `Claude Code produced no output for ${Math.round(idleTimeoutMs / 1000)} s.`, { code: 'idle_timeout' }));
+        return;
+      }
+      idleTimer = setTimeout(watchIdle, idleTimeoutMs - silentFor);
     };
     let release: (() => void) | undefined;
     try {
       release = await limiter.acquire(controller.signal);
-      restartIdleTimer();
+      lastOutput = Date.now();
+      idleTimer = setTimeout(watchIdle, idleTimeoutMs);
       const handle = runner.start({ request, sdkModel: model.sdkModel, signal: controller.signal });
       for await (const event of applyStopSequences(handle, request.stop)) {
-        restartIdleTimer();
+        lastOutput = Date.now();
         if (event.type === 'end') this.deps.login.recordSuccess();
         yield event;
       }

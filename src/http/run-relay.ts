@@ -78,10 +78,13 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
         send([keepAlive.frame]).catch(() => undefined);
       }, keepAlive.intervalMs);
     };
+    const writeAll = async (frames: SseFrame[]) => {
+      for (const frame of frames) if (!writer.aborted) await write(writer, frame);
+    };
+    // Without keep-alives nothing else writes, so frames need no queue.
     const send = (frames: SseFrame[]): Promise<void> => {
-      queue = queue.then(async () => {
-        for (const frame of frames) if (!writer.aborted) await write(writer, frame);
-      });
+      if (!keepAlive) return writeAll(frames);
+      queue = queue.then(() => writeAll(frames));
       armKeepAlive();
       return queue;
     };

@@ -13,12 +13,12 @@ export interface SseWriter {
 /** Bytes queued for a slow client before `send` waits for it. */
 const HIGH_WATER_MARK = 64 * 1024;
 /**
- * Writes closer together than this are merged. Claude produces tokens tens
- * of milliseconds apart, so each still leaves on its own at once; only a
- * burst (Claude Code handing over a backlog) is merged, which spares a
- * socket write per token.
+ * Events closer together than this leave in one socket write (each is still
+ * its own SSE event). Claude produces tokens tens of milliseconds apart, so
+ * each normally leaves on its own at once; a burst (Claude Code handing over
+ * a backlog) costs a write per few milliseconds rather than one per token.
  */
-const MIN_WRITE_INTERVAL_MS = 2;
+const MIN_WRITE_INTERVAL_MS = 8;
 
 function frame(data: string, event?: string): string {
   const lines = data
