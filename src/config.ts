@@ -210,7 +210,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--api-key',
     env: 'BRIDGE_API_KEY',
     arg: '<keys>',
-    description: 'API key(s) clients must send on /v1 routes (comma-separated for several)',
+    description: "API key(s) clients must send on /v1 routes, /metrics and the status page's data (comma-separated for several)",
     shownDefault: 'none: no check',
     parse: list,
     defaultValue: () => [],

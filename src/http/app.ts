@@ -51,7 +51,9 @@ export function createApp(deps: AppDeps): Hono {
 
   // First, so that the page's own calls are not traced as API requests.
   if (deps.statusPage) registerStatusPage(app, deps.statusPage);
-  app.use('*', traceRequests(deps.observers, deps.logger));
+  // Only API calls are activity; /health and /metrics are housekeeping, counted but not listed.
+  const housekeeping: readonly RequestObserver[] = [deps.metrics];
+  app.use('*', traceRequests((path) => (path.startsWith('/v1/') ? deps.observers : housekeeping), deps.logger));
   if (deps.corsOrigins.length > 0) {
     app.use(
       '*',

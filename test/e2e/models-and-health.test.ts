@@ -1,9 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { assertSchema } from '../support/openai-schema.js';
 import { apiError, jsonOf } from '../support/http.js';
+import { parsePrometheus, valueOf } from '../support/prometheus.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack();
+const REQUESTS = 'bridge_requests_total';
 
 describe('GET /v1/models', () => {
   test("lists the models this Claude Code offers, as OpenAI Model objects", async () => {
@@ -102,6 +104,16 @@ describe('GET /health', () => {
     const text = JSON.stringify(body);
     expect(text).not.toContain('sk-ant-fake-key-for-tests');
     expect(text).not.toContain(stack.home);
+  });
+
+  test('a monitor polling it is counted in /metrics but kept out of the recent requests', async () => {
+    const before = valueOf(parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text()), REQUESTS, { route: 'GET /health' });
+    for (let i = 0; i < 3; i++) expect((await fetch(`${stack.server.url}/health`)).status).toBe(200);
+    const after = valueOf(parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text()), REQUESTS, { route: 'GET /health' });
+    expect(after - before).toBe(3);
+    const recent = stack.server.activity.recentRequests(500).map((r) => r.endpoint);
+    expect(recent).toContain('POST /v1/chat/completions');
+    expect(recent.filter((e) => !e.includes(' /v1/'))).toEqual([]);
   });
 });
 

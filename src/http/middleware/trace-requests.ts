@@ -14,9 +14,14 @@ declare module 'hono' {
  * Gives every request an id (echoed as `x-request-id`) and a trace that
  * observers hear about when it ends. A streamed answer ends when its stream
  * does; the route finishes those traces itself.
+ *
+ * `observersFor` picks who hears about a request by its path, so that a
+ * monitor polling /health is counted in the metrics without filling the
+ * list of recent requests or the session log.
  */
-export function traceRequests(observers: readonly RequestObserver[], logger: Logger): MiddlewareHandler {
+export function traceRequests(observersFor: (path: string) => readonly RequestObserver[], logger: Logger): MiddlewareHandler {
   return async (c, next) => {
+    const observers = observersFor(c.req.path);
     let address: string | undefined;
     try {
       address = getConnInfo(c).remote.address;
