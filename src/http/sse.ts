@@ -30,7 +30,7 @@ function frame(data: string, event?: string): string {
 
 /**
  * A server-sent-events response. Events are written as soon as they are
- * produced; those produced together, or within a couple of milliseconds of
+ * produced; those produced together, or within a few milliseconds of
  * the previous write, leave in one write rather than one each, which keeps
  * the bridge's cost per token small on long answers without holding any
  * token back noticeably. A client that reads slowly makes `send` wait (backpressure); one that
