@@ -20,6 +20,7 @@ import { FakeAnthropic, lastUserText, type Handler } from '../test/support/fake-
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LONG_WORDS = 20_000;
+const LONG_ROUNDS = Math.min(ROUNDS, 6);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = path.join(root, 'bench');
 
@@ -310,13 +311,17 @@ for (let round = 0; round < ROUNDS; round++) {
     },
   ];
   for (let i = 0; i < steps.length; i++) await steps[(i + round) % steps.length]!();
-  if (round < 3) {
-    const cwd = mkdtempSync(path.join(home, 'run-'));
-    const started = performance.now();
-    const q = query({ prompt: once(user('LONG')), options: directOptions(cwd) });
-    long.direct.push(await timeSdk(q, started));
-    q.close();
-    long.bridge.push(await viaBridge(unpooled, [{ role: 'user', content: 'LONG answer please' }]));
+  if (round < LONG_ROUNDS) {
+    const direct = async (): Promise<void> => {
+      const cwd = mkdtempSync(path.join(home, 'run-'));
+      const started = performance.now();
+      const q = query({ prompt: once(user('LONG')), options: directOptions(cwd) });
+      long.direct.push(await timeSdk(q, started));
+      q.close();
+    };
+    const bridge = async (): Promise<void> => void long.bridge.push(await viaBridge(unpooled, [{ role: 'user', content: 'LONG answer please' }]));
+    // Alternate which goes first, as the steps above rotate.
+    for (const step of round % 2 === 0 ? [direct, bridge] : [bridge, direct]) await step();
   }
   console.error(`  round ${round + 1} done`);
 }
