@@ -97,13 +97,20 @@ export class ClaudeRunner {
     const { request, sdkModel, signal } = spec;
     signal.throwIfAborted();
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config));
-    const session = await this.acquireSession(spec, context);
+    const { session, origin } = await this.acquireSession(spec, context);
     onSession(session);
+    let starting = origin === 'cold';
+    const started = (): void => {
+      if (!starting) return;
+      starting = false;
+      this.deps.pool.coldStartEnded();
+    };
     let parked = false;
     let text = '';
     const calls = new Map<number, { id: string; name: string; args: string }>();
     try {
-      for await (const event of session.turn(normalizer, signal)) {
+      // Claude Code's first message (its start-up report) says the process is up.
+      for await (const event of session.turn(normalizer, signal, started)) {
         if (event.type === 'text') text += event.text;
         if (event.type === 'tool_call_start') calls.set(event.index, { id: event.id, name: event.name, args: '' });
         if (event.type === 'tool_call_delta') calls.get(event.index)!.args += event.argumentsDelta;
@@ -126,6 +133,7 @@ export class ClaudeRunner {
     } finally {
       // A process that is not kept has nothing left to do for anyone: it ends at once.
       if (!parked) session.abandon();
+      started();
       this.deps.pool.replenish();
     }
   }
@@ -147,21 +155,23 @@ export class ClaudeRunner {
     return end.stopReason === 'tool_use' && normalizer.toolCallIds.length > 0 && !normalizer.droppedToolCalls;
   }
 
-  private async acquireSession(spec: RunSpec, context: SessionContext): Promise<ClaudeSession> {
+  private async acquireSession(spec: RunSpec, context: SessionContext): Promise<{ session: ClaudeSession; origin: RunOrigin }> {
     const live = this.continueLive(spec.request, context);
     if (live) {
       this.note('live');
-      return live;
+      return { session: live, origin: 'live' };
     }
     if (claimable(spec.request)) {
       const claimed = await this.claimSpare(spec);
       if (claimed) {
         this.note('spare');
-        return claimed;
+        return { session: claimed, origin: 'spare' };
       }
     }
     this.note('cold');
-    return this.startCold(spec);
+    const session = await this.startCold(spec);
+    this.deps.pool.coldStartBegan();
+    return { session, origin: 'cold' };
   }
 
   /**

@@ -60,8 +60,9 @@ export class ClaudeSession {
    * Read by hand rather than with for-await: leaving a for-await calls the
    * query's return(), which waits for Claude Code to exit gracefully (it may
    * go on retrying meanwhile). Aborting the signal ends the process at once.
+   * `onMessage` hears of every message Claude Code sends (the first says it is up).
    */
-  async *turn(normalizer: SdkMessageNormalizer, signal: AbortSignal): AsyncGenerator<RunEvent> {
+  async *turn(normalizer: SdkMessageNormalizer, signal: AbortSignal, onMessage?: () => void): AsyncGenerator<RunEvent> {
     const onAbort = () => this.abandon();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -69,6 +70,7 @@ export class ClaudeSession {
       for (;;) {
         const next = await this.messages.next();
         if (next.done) break;
+        onMessage?.();
         for (const event of normalizer.push(next.value)) yield event;
         if (normalizer.done) return;
       }

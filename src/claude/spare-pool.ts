@@ -42,6 +42,8 @@ const REPLENISH_LATEST_MS = 3_000;
 export class SparePool {
   private readonly ready: Spare[] = [];
   private warming = 0;
+  /** Requests whose Claude Code is starting cold right now. */
+  private coldStarts = 0;
   private readonly starting = new Set<Promise<void>>();
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -70,27 +72,41 @@ export class SparePool {
    * A ready spare, if there is one that still fits. Its replacement starts
    * once the request it serves is over (see replenish), not at once: starting
    * a process takes a CPU-second that the claimed run would otherwise compete
-   * for, right when its first token is due.
+   * for, right when its first token is due. The same holds when there is no
+   * spare: the request starts Claude Code cold, and the pool waits for that.
    */
   take(): Spare | undefined {
     if (this.closed || this.opts.size === 0) return undefined;
     const current = this.opts.fingerprint();
     if (this.ready.some((s) => s.fingerprint !== current)) {
       this.logger.info('Claude Code or its login changed: replacing the warm spares');
-      this.discardAll();
+      this.discard();
     }
     const spare = this.ready.shift();
     if (spare) {
       this.counters.claimed++;
       spare.process.setRole('run');
-      // Long runs must not keep the pool empty.
-      clearTimeout(this.replenishTimer);
-      this.replenishTimer = setTimeout(() => this.fill(), REPLENISH_LATEST_MS);
-      this.replenishTimer.unref();
-    } else {
-      this.fill();
     }
+    // Long runs must not keep the pool empty.
+    clearTimeout(this.replenishTimer);
+    this.replenishTimer = setTimeout(() => this.fill(), REPLENISH_LATEST_MS);
+    this.replenishTimer.unref();
     return spare;
+  }
+
+  /**
+   * A request is starting Claude Code cold. Until its process answers, no
+   * spare is started: on a machine with few cores the two would slow each
+   * other down, and the request is the one someone waits for.
+   */
+  coldStartBegan(): void {
+    this.coldStarts++;
+  }
+
+  /** The cold start announced by coldStartBegan is up (or gave up). */
+  coldStartEnded(): void {
+    this.coldStarts = Math.max(0, this.coldStarts - 1);
+    this.fill();
   }
 
   /** A request is over: bring the pool back to size. */
@@ -106,10 +122,7 @@ export class SparePool {
 
   /** Let every ready spare go (after a login failure, say); new ones start in the background. */
   discardAll(): void {
-    for (const spare of this.ready.splice(0)) {
-      this.counters.discarded++;
-      spare.spare.close();
-    }
+    this.discard();
     this.fill();
   }
 
@@ -127,8 +140,15 @@ export class SparePool {
     await Promise.all([...this.starting]);
   }
 
+  private discard(): void {
+    for (const spare of this.ready.splice(0)) {
+      this.counters.discarded++;
+      spare.spare.close();
+    }
+  }
+
   private fill(): void {
-    if (this.closed || this.retryTimer) return;
+    if (this.closed || this.retryTimer || this.coldStarts > 0) return;
     while (this.ready.length + this.warming < this.opts.size) {
       const started = this.warm();
       this.starting.add(started);

@@ -98,6 +98,19 @@ describe('warm spares', () => {
     expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
   });
 
+  test('no spare starts while a request waits for Claude Code to start cold; it starts right after', async () => {
+    await spareReady();
+    const { pool } = stack.server;
+    // Claimed and let go: the pool is empty and due for a refill.
+    pool.take()!.spare.close();
+    pool.coldStartBegan();
+    pool.replenish();
+    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
+    pool.coldStartEnded();
+    expect(pool.stats().warming).toBe(1);
+    await spareReady();
+  });
+
   test('a changed login replaces the spares before they serve anyone', async () => {
     await spareReady();
     const credentials = path.join(stack.home, '.claude', '.credentials.json');
