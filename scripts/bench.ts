@@ -343,12 +343,12 @@ clearInterval(memory);
 // that what is worth caching is decided by figures.
 const bookkeeping = await (async () => {
   const { resolveConfig } = await import('../src/config.js');
-  const { createWorkDir, removeWorkDir } = await import('../src/claude/sdk-environment.js');
+  const { WorkDirs } = await import('../src/claude/work-dirs.js');
   const { resolveModelName, FALLBACK_MODELS } = await import('../src/core/model-names.js');
-  const config = resolveConfig({ workRoot: home }, env);
+  const workDirs = new WorkDirs(resolveConfig({ workRoot: home }, env).workRoot);
   const n = 500;
   let started = performance.now();
-  for (let i = 0; i < n; i++) await removeWorkDir(await createWorkDir(config));
+  for (let i = 0; i < n; i++) await workDirs.remove(await workDirs.create());
   const workDirUs = ((performance.now() - started) * 1000) / n;
   started = performance.now();
   for (let i = 0; i < n * 20; i++) resolveModelName('claude-3-5-sonnet-20241022', FALLBACK_MODELS);

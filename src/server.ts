@@ -7,9 +7,9 @@ import { LiveSessions } from './claude/live-sessions.js';
 import { ModelCatalog } from './claude/model-catalog.js';
 import { ProcessRegistry } from './claude/process-registry.js';
 import { sessionOptions } from './claude/run-options.js';
-import { createParkingDir, removeWorkDir } from './claude/sdk-environment.js';
 import { runtimeFingerprint } from './claude/runtime-fingerprint.js';
 import { SparePool } from './claude/spare-pool.js';
+import { WorkDirs } from './claude/work-dirs.js';
 import type { Config } from './config.js';
 import { CompletionService } from './core/completion-service.js';
 import { ConcurrencyLimiter } from './core/limiter.js';
@@ -52,13 +52,17 @@ export interface RunningServer {
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
   const registry = new ProcessRegistry();
-  const parkingDir = await createParkingDir(config);
-  const catalog = new ModelCatalog(config, logger, registry);
+  const workDirs = new WorkDirs(config.workRoot);
+  // However the process ends, the folders Claude Code ran in go with it.
+  const removeWorkDirs = () => workDirs.removeAllNow();
+  process.on('exit', removeWorkDirs);
+  // Spares wait in a folder of the bridge's own, not the user's Claude Code folder.
+  const parkingDir = await workDirs.create('spares');
+  const catalog = new ModelCatalog(config, logger, registry, workDirs);
   const pool = new SparePool(
     {
       size: config.poolSize,
       idleMs: config.poolIdleMs,
-      // Spares wait in a folder of the bridge's own, not the user's Claude Code folder.
       options: (process) => ({ ...sessionOptions(config, registry, process), cwd: parkingDir }),
       fingerprint: () => runtimeFingerprint(config),
     },
@@ -70,7 +74,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const activity = new ActivityLog();
   const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
   const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
-  const runner = new ClaudeRunner({ config, logger, registry, pool, live });
+  const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs });
   const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   const responseStore = await openResponseStore(config);
@@ -168,7 +172,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await catalog.close();
     // Exit with no Claude Code process left behind.
     await registry.drain(5_000);
-    await removeWorkDir(parkingDir);
+    await workDirs.remove(parkingDir);
+    process.off('exit', removeWorkDirs);
     await sessionLog?.close();
     await responseStore.close();
   };

@@ -10,9 +10,9 @@ import { InputQueue } from './input-queue.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { claimable, claimOptions, coldOptions, endsWithToolResults, sessionOptions, systemPrompt } from './run-options.js';
-import { createWorkDir, removeWorkDir } from './sdk-environment.js';
 import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
 import type { SparePool } from './spare-pool.js';
+import type { WorkDirs } from './work-dirs.js';
 import { toCallToolResult, ToolResultBroker } from './tool-result-broker.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
@@ -40,6 +40,7 @@ export interface RunnerDeps {
   registry: ProcessRegistry;
   pool: SparePool;
   live: LiveSessions;
+  workDirs: WorkDirs;
   onOrigin?: (origin: RunOrigin) => void;
 }
 
@@ -219,12 +220,12 @@ export class ClaudeRunner {
   private async claimSpare(spec: RunSpec): Promise<ClaudeSession | undefined> {
     const spare = this.deps.pool.take();
     if (!spare) return undefined;
-    const cwd = await createWorkDir(this.deps.config);
+    const cwd = await this.deps.workDirs.create();
     const input = new InputQueue();
     input.push(promptMessage(spec.request.turns[0]!));
     try {
       const q = spare.spare.claim({ prompt: input, options: claimOptions(spec.request, this.deps.config, cwd, spec.sdkModel) });
-      const session = new ClaudeSession(q, input, cwd, spare.process);
+      const session = new ClaudeSession(q, input, cwd, this.deps.workDirs, spare.process);
       try {
         await spare.spare.claimed;
         return session;
@@ -240,21 +241,21 @@ export class ClaudeRunner {
       this.deps.pool.recordRefusal();
       spare.spare.close();
       input.close();
-      await removeWorkDir(cwd);
+      await this.deps.workDirs.remove(cwd);
       this.deps.logger.info({ err: (err as Error).message }, 'could not claim a warm spare; starting Claude Code cold');
       return undefined;
     }
   }
 
   private async startCold(spec: RunSpec): Promise<ClaudeSession> {
-    const { config, registry } = this.deps;
-    const cwd = await createWorkDir(config);
+    const { config, registry, workDirs } = this.deps;
+    const cwd = await workDirs.create();
     const process = registry.handle('run');
     const broker = new ToolResultBroker();
     const { options, prompt } = coldOptions(spec.request, config, cwd, spec.sdkModel, sessionOptions(config, registry, process), broker);
     const input = new InputQueue();
     if (prompt) input.push(promptMessage(prompt));
-    return new ClaudeSession(query({ prompt: input, options }), input, cwd, process, broker);
+    return new ClaudeSession(query({ prompt: input, options }), input, cwd, workDirs, process, broker);
   }
 }
 

@@ -4,8 +4,8 @@ import type { RunEvent, Turn } from '../core/types.js';
 import type { InputQueue } from './input-queue.js';
 import type { ProcessHandle } from './process-registry.js';
 import { ToolResultBroker } from './tool-result-broker.js';
-import { removeWorkDir } from './sdk-environment.js';
 import type { SdkMessageNormalizer } from './sdk-message-normalizer.js';
+import type { WorkDirs } from './work-dirs.js';
 
 const STDERR_TAIL_BYTES = 4096;
 
@@ -33,6 +33,7 @@ export class ClaudeSession {
     private readonly query: Query,
     private readonly input: InputQueue,
     readonly cwd: string,
+    private readonly workDirs: WorkDirs,
     readonly process: ProcessHandle,
     /** Where the client's tool results reach Claude Code's waiting tool handlers. */
     readonly toolResults: ToolResultBroker = new ToolResultBroker(),
@@ -113,7 +114,7 @@ export class ClaudeSession {
     this.input.close();
     this.query.close();
     this.toolResults.close();
-    void removeWorkDir(this.cwd);
+    void this.workDirs.remove(this.cwd);
   }
 
   private describeStderr(): string {

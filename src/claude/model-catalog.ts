@@ -3,7 +3,8 @@ import type { Config } from '../config.js';
 import { FALLBACK_MODELS, resolveModelName, type ModelEntry, type ResolvedModel } from '../core/model-names.js';
 import type { Logger } from '../logger.js';
 import type { ProcessRegistry } from './process-registry.js';
-import { baseOptions, createWorkDir, removeWorkDir } from './sdk-environment.js';
+import { baseOptions } from './sdk-environment.js';
+import type { WorkDirs } from './work-dirs.js';
 
 export interface AccountSummary {
   /** How Claude Code authenticates (never the credential itself). */
@@ -45,6 +46,7 @@ export class ModelCatalog {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly registry: ProcessRegistry,
+    private readonly workDirs: WorkDirs,
   ) {}
 
   /** Current knowledge, without waiting. */
@@ -95,7 +97,7 @@ export class ModelCatalog {
   private async fetch(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.lastAttemptAt = Date.now();
-    const cwd = await createWorkDir(this.config);
+    const cwd = await this.workDirs.create();
     const abortController = new AbortController();
     const onClose = () => abortController.abort();
     this.closing.signal.addEventListener('abort', onClose);
@@ -146,7 +148,7 @@ export class ModelCatalog {
       this.closing.signal.removeEventListener('abort', onClose);
       release();
       q.close();
-      await removeWorkDir(cwd);
+      await this.workDirs.remove(cwd);
     }
   }
 }

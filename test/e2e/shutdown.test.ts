@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,12 +13,15 @@ import { scriptedHandler } from '../support/scripted.js';
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 let fake: FakeAnthropic;
 let home: string;
+/** Where the bridge makes its working folders: empty whenever no bridge runs. */
+const workRoot = () => path.join(home, 'work');
 
 beforeAll(async () => {
   fake = new FakeAnthropic();
   await fake.start();
   fake.setHandler(scriptedHandler);
   home = mkdtempSync(path.join(os.tmpdir(), 'ccb-shutdown-'));
+  mkdirSync(workRoot());
 });
 afterAll(async () => {
   await fake.stop();
@@ -44,6 +47,7 @@ async function startBridge(extraEnv: Record<string, string> = {}): Promise<{ chi
       ANTHROPIC_BASE_URL: fake.url,
       ANTHROPIC_API_KEY: 'sk-ant-fake',
       PORT: String(port),
+      BRIDGE_WORK_ROOT: workRoot(),
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -94,6 +98,7 @@ test('SIGTERM: no new connections, the running answer completes, the process exi
   expect(text.trim().endsWith('data: [DONE]')).toBe(true);
   expect(await bridge.exited).toBe(0);
   expect(processesWithHome(home)).toEqual([]);
+  expect(readdirSync(workRoot())).toEqual([]);
 });
 
 test('after the grace period, what still runs is ended with an error frame and the process exits', async () => {
@@ -109,9 +114,10 @@ test('after the grace period, what still runs is ended with an error frame and t
   expect(Date.now() - signalled).toBeLessThan(10_000);
   await new Promise((r) => setTimeout(r, 200));
   expect(processesWithHome(home)).toEqual([]);
+  expect(readdirSync(workRoot())).toEqual([]);
 });
 
-test('a second signal stops at once, and still leaves no Claude Code process behind', async () => {
+test('a second signal stops at once, and still leaves no Claude Code process and no working folder behind', async () => {
   const bridge = await startBridge({ BRIDGE_SHUTDOWN_GRACE: '60' });
   const answer = streamUntilFirstChunk(bridge.url, 'SLOW 800 a b c d e f g h i j k l').catch(() => 'cut');
   await new Promise((r) => setTimeout(r, 300));
@@ -123,4 +129,5 @@ test('a second signal stops at once, and still leaves no Claude Code process beh
   const deadline = Date.now() + 3000;
   while (processesWithHome(home).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(processesWithHome(home)).toEqual([]);
+  expect(readdirSync(workRoot())).toEqual([]);
 });
