@@ -9,6 +9,8 @@ export interface SessionContext {
   effort: BridgeRequest['effort'];
   thinking: BridgeRequest['thinking'];
   maxOutputTokens: BridgeRequest['maxOutputTokens'];
+  /** Structured output is set when Claude Code starts: a turn that asks for it cannot join a session without. */
+  outputFormat: BridgeRequest['outputFormat'];
 }
 
 export function sessionContext(request: BridgeRequest, sdkModel: string | undefined, system: string): SessionContext {
@@ -19,6 +21,7 @@ export function sessionContext(request: BridgeRequest, sdkModel: string | undefi
     effort: request.effort,
     thinking: request.thinking,
     maxOutputTokens: request.maxOutputTokens,
+    outputFormat: request.outputFormat,
   };
 }
 

@@ -161,6 +161,26 @@ describe('live sessions', () => {
     expect(turns[1]!.content[0]).toMatchObject({ text: 'Echo: original (edited)' });
   });
 
+  test('a next turn that asks for structured output starts cold, and gets its JSON', async () => {
+    stack.server.live.close();
+    const a1 = await ask([{ role: 'user', content: 'plain first' }]);
+    expect(stack.server.live.stats().parked).toBe(1);
+    const origins = { ...stack.server.runner.origins };
+    // JSON only when Claude Code offers its structured-output tool, as Claude would.
+    stack.fake.setHandler((request) =>
+      request.body.tools?.some((t) => t.name === 'StructuredOutput')
+        ? { blocks: [{ type: 'tool_use', name: 'StructuredOutput', input: {}, chunks: ['{"answer": ', '"42"}'] }] }
+        : { blocks: [{ type: 'text', text: 'no schema offered' }] },
+    );
+    const a2 = await ask(
+      [{ role: 'user', content: 'plain first' }, { role: 'assistant', content: a1.choices[0]!.message.content! }, { role: 'user', content: 'now as JSON' }],
+      { response_format: { type: 'json_object' } },
+    );
+    expect(stack.server.runner.origins.live).toBe(origins.live);
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+    expect(JSON.parse(a2.choices[0]!.message.content!)).toEqual({ answer: '42' });
+  });
+
   test('the number of kept conversations is bounded, the oldest goes first', async () => {
     stack.server.live.close();
     for (const q of ['one', 'two', 'three']) await ask([{ role: 'user', content: q }]);
