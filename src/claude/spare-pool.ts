@@ -58,7 +58,7 @@ export class SparePool {
     private readonly logger: Logger,
   ) {
     if (opts.size > 0) {
-      this.sweepTimer = setInterval(() => this.sweepIdle(), Math.min(60_000, Math.max(1_000, opts.idleMs / 4)));
+      this.sweepTimer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(1_000, opts.idleMs / 4)));
       this.sweepTimer.unref();
     }
   }
@@ -191,7 +191,19 @@ export class SparePool {
     }
   }
 
-  private sweepIdle(): void {
+  /**
+   * Let go of spares that no longer fit (Claude Code or its login changed
+   * since they started; they are replaced at once) and of those unused too
+   * long (replaced at the next request). Runs on a timer; a request checks
+   * the fit again when it takes a spare.
+   */
+  sweep(): void {
+    const current = this.opts.fingerprint();
+    if (this.ready.some((s) => s.fingerprint !== current)) {
+      this.logger.info('Claude Code or its login changed: replacing the warm spares');
+      this.discardAll();
+      return;
+    }
     const now = Date.now();
     for (const spare of [...this.ready]) {
       if (now - spare.readyAt > this.opts.idleMs) {

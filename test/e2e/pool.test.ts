@@ -124,6 +124,23 @@ describe('warm spares', () => {
     expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
     rmSync(credentials);
   });
+
+  test('a spare that no longer fits is replaced by the periodic sweep, with no request needed', async () => {
+    await spareReady();
+    const credentials = path.join(stack.home, '.claude', '.credentials.json');
+    mkdirSync(path.dirname(credentials), { recursive: true });
+    writeFileSync(credentials, '{}');
+    utimesSync(credentials, new Date(), new Date(Date.now() + 120_000));
+    const before = { ...stack.server.pool.stats() };
+    stack.server.pool.sweep();
+    expect(stack.server.pool.stats()).toMatchObject({ discarded: before.discarded + 1, ready: 0, warming: 1 });
+    await spareReady();
+    rmSync(credentials);
+    // Back to the login the spare started with: it fits no more, and goes too.
+    stack.server.pool.sweep();
+    expect(stack.server.pool.stats().discarded).toBe(before.discarded + 2);
+    await spareReady();
+  });
 });
 
 describe('live sessions', () => {
