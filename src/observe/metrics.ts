@@ -14,6 +14,33 @@ export interface MetricsSources {
   processes: ProcessRegistry;
 }
 
+/**
+ * A Prometheus counter for a running total kept elsewhere (the pool's and the
+ * runner's own tallies): at each scrape it goes up by what the total gained.
+ */
+function mirroredCounter(
+  registers: Registry[],
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Array<[Record<string, string>, number]>,
+): void {
+  const seen = new Map<string, number>();
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers,
+    collect() {
+      for (const [labels, total] of read()) {
+        const key = JSON.stringify(labels);
+        this.inc(labels, Math.max(0, total - (seen.get(key) ?? 0)));
+        seen.set(key, total);
+      }
+    },
+  });
+}
+
 /** Error codes that say Claude's API or Claude Code failed (as opposed to a bad request). */
 const UPSTREAM_CODES = new Set([
   'claude_code_not_logged_in',
@@ -98,22 +125,10 @@ export class Metrics implements RequestObserver {
         this.set(sources.pool.stats().ready);
       },
     });
-    new Gauge({
-      name: 'bridge_pool_spares_claimed_total',
-      help: 'Warm spares claimed by a request (counter)',
-      registers,
-      collect() {
-        this.set(sources.pool.stats().claimed);
-      },
-    });
-    new Gauge({
-      name: 'bridge_pool_claims_refused_total',
-      help: 'Claims a spare refused, the request then starting cold (counter)',
-      registers,
-      collect() {
-        this.set(sources.pool.stats().refused);
-      },
-    });
+    mirroredCounter(registers, 'bridge_pool_spares_claimed_total', 'Warm spares claimed by a request', [], () => [[{}, sources.pool.stats().claimed]]);
+    mirroredCounter(registers, 'bridge_pool_claims_refused_total', 'Claims a spare refused, the request then starting cold', [], () => [
+      [{}, sources.pool.stats().refused],
+    ]);
     new Gauge({
       name: 'bridge_live_sessions',
       help: "Conversations whose Claude Code process waits for their next turn",
@@ -122,15 +137,9 @@ export class Metrics implements RequestObserver {
         this.set(sources.live.stats().parked);
       },
     });
-    new Gauge({
-      name: 'bridge_runs_total',
-      help: 'Runs by where their Claude Code process came from: live session, warm spare or cold start (counter)',
-      labelNames: ['origin'],
-      registers,
-      collect() {
-        for (const [origin, count] of Object.entries(sources.runner.origins)) this.set({ origin }, count);
-      },
-    });
+    mirroredCounter(registers, 'bridge_runs_total', 'Runs by where their Claude Code process came from: live session, warm spare or cold start', ['origin'], () =>
+      Object.entries(sources.runner.origins).map(([origin, count]) => [{ origin }, count]),
+    );
     new Gauge({
       name: 'bridge_claude_processes',
       help: 'Claude Code processes alive, by what they are doing',

@@ -285,6 +285,12 @@ describe('/metrics', () => {
     for (const name of ['bridge_queue_depth', 'bridge_active_runs', 'bridge_pool_spares_ready', 'bridge_live_sessions']) {
       expect(after.some((s) => s.name === name), name).toBe(true);
     }
+    // What only goes up is typed a counter, as its `_total` name says.
+    const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+    for (const name of ['bridge_requests_total', 'bridge_runs_total', 'bridge_pool_spares_claimed_total', 'bridge_pool_claims_refused_total']) {
+      expect(text, name).toContain(`# TYPE ${name} counter`);
+    }
+    expect(valueOf(parsePrometheus(text), 'bridge_pool_spares_claimed_total', {})).toBe(stack.server.pool.stats().claimed);
   });
 
   test('upstream errors are counted by kind', async () => {
