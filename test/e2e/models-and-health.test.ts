@@ -132,6 +132,11 @@ describe('bad requests', () => {
     ['{"messages":[{"role":"user","content":"hi"}],"stream":"yes"}', 'stream', 'invalid_value'],
     ['{"messages":[{"role":"user","content":"hi"}],"n":2}', 'n', 'unsupported_parameter'],
     ['{"messages":[{"role":"user","content":"hi"}],"logprobs":true}', 'logprobs', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":"hi"}],"top_logprobs":2}', 'top_logprobs', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":"hi"}],"modalities":["text","audio"]}', 'modalities', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":"hi"}],"audio":{"voice":"alloy","format":"mp3"}}', 'audio', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":"hi"}],"prediction":{"type":"content","content":"x"}}', 'prediction', 'unsupported_parameter'],
+    ['{"messages":[{"role":"user","content":"hi"}],"web_search_options":{}}', 'web_search_options', 'unsupported_parameter'],
     ['{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"x","format":"wav"}}]}]}', 'messages[0].content[0]', 'unsupported_content'],
   ])('%s → 400 naming %s', async (body, param, code) => {
     const res = await post(body);
@@ -140,6 +145,17 @@ describe('bad requests', () => {
     assertSchema('ErrorResponse', json);
     expect(json.error).toMatchObject({ type: 'invalid_request_error', param, code });
     expect(stack.fake.messageRequests).toHaveLength(0);
+  });
+
+  test('CORS is off by default: no origin is allowed, not even for a preflight', async () => {
+    const preflight = await fetch(`${stack.baseURL}/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://evil.example' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   test('unknown routes are OpenAI-shaped 404s', async () => {

@@ -109,12 +109,33 @@ describe('a running server', () => {
       const reply = await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'ping' }] });
       expect(reply.choices[0]!.message.content).toBe('Echo: ping');
       expect(stdout).toBe('');
+      // Quiet by default: no line per request.
+      expect(server.output).not.toContain('"msg":"request"');
 
       const children = descendants(server.child.pid!);
       const { code } = await server.stop('SIGTERM');
       expect(code).toBe(0);
       expect(server.output).toContain('claude-code-bridge: stopping');
       await waitForGone(children);
+    } finally {
+      await server.stop('SIGKILL');
+    }
+  });
+
+  test('--verbose logs one structured line per request on stderr, without the API key', async () => {
+    const key = 'sk-bridge-secret-for-the-log-test';
+    const server = new LiveProcess(process.execPath, [BRIDGE_CLI, '--verbose', '--port', '0', '--api-key', key], env);
+    try {
+      await server.expect('Stop it with Ctrl-C.', 30_000);
+      const url = /URL +(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(server.output)![1]!;
+      const openai = new OpenAI({ baseURL: url, apiKey: key, maxRetries: 0 });
+      await openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'log me' }] });
+      const record = JSON.parse(await server.expect(/\{[^\n]*"msg":"request"[^\n]*\}/, 10_000)) as Record<string, unknown>;
+      expect(record).toMatchObject({ endpoint: 'POST /v1/chat/completions', status: 200, level: 30 });
+      expect(typeof record.id).toBe('string');
+      expect(typeof record.ms).toBe('number');
+      expect(String(record.model)).toMatch(/^claude-sonnet-/);
+      expect(server.output).not.toContain(key);
     } finally {
       await server.stop('SIGKILL');
     }
