@@ -7,6 +7,7 @@ import { resolveConfig } from '../../src/config.js';
 import { startServer } from '../../src/server.js';
 import { ResponseStoreError } from '../../src/store/response-store.js';
 import { conversation } from '../support/fake-anthropic.js';
+import { assertSchema } from '../support/openai-schema.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ccb-responses-db-'));
@@ -28,9 +29,12 @@ test('with --responses-db, a restart loses no stored response: it can be fetched
   const restarted = await startServer(stack.config);
   try {
     const client = new OpenAI({ baseURL: `${restarted.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    expect(await client.responses.retrieve(first.id)).toEqual(first);
+    const retrieved = await client.responses.retrieve(first.id);
+    assertSchema('Response', retrieved);
+    expect(retrieved).toEqual(first);
     stack.fake.reply({ blocks: [{ type: 'text', text: 'About two million.' }] });
     const second = await client.responses.create({ model: 'sonnet', previous_response_id: first.id, input: 'Population?' });
+    assertSchema('Response', second);
     expect(second.output_text).toBe('About two million.');
     expect(conversation(stack.fake.lastRequest.body).map((t) => t.content[0])).toEqual([
       { type: 'text', text: 'Capital of France?' },

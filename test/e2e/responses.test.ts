@@ -133,6 +133,7 @@ describe('stored responses and previous_response_id', () => {
   test('a chained request continues the stored conversation; instructions are not carried over', async () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: 'Paris.' }] });
     const first = await stack.openai.responses.create({ model: 'sonnet', input: 'Capital of France?', instructions: 'Answer in one word.' });
+    assertSchema('Response', first);
     stack.fake.reply({ blocks: [{ type: 'text', text: 'About two million.' }] });
     const second = await stack.openai.responses.create({ model: 'sonnet', previous_response_id: first.id, input: 'Population?' });
     assertSchema('Response', second);
@@ -155,6 +156,7 @@ describe('stored responses and previous_response_id', () => {
     const argDeltas = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => (e as { delta: string }).delta);
     expect(argDeltas).toEqual(['{"city":', ' "Paris"}']);
     const first = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
+    assertSchema('Response', first);
     const call = first.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
     expect(call).toMatchObject({ type: 'function_call', call_id: 'call_01W', name: 'get_weather', arguments: '{"city": "Paris"}', status: 'completed' });
     expect(call.id).toMatch(/^fc_/);
@@ -168,6 +170,7 @@ describe('stored responses and previous_response_id', () => {
       tools: [weatherTool],
       input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny, 25C' }],
     });
+    assertSchema('Response', answer);
     expect(answer.output_text).toBe('Sunny in Paris.');
     // The call's process was kept waiting for the output: Claude's turn goes on with its own call id.
     expect(stack.server.runner.origins.live).toBeGreaterThan(0);
@@ -179,13 +182,17 @@ describe('stored responses and previous_response_id', () => {
 
   test('GET returns a stored response, DELETE removes it; store: false keeps nothing', async () => {
     const kept = await stack.openai.responses.create({ model: 'sonnet', input: 'keep me' });
-    expect(await stack.openai.responses.retrieve(kept.id)).toEqual(kept);
+    assertSchema('Response', kept);
+    const retrieved = await stack.openai.responses.retrieve(kept.id);
+    assertSchema('Response', retrieved);
+    expect(retrieved).toEqual(kept);
     const deleted = await fetch(`${stack.baseURL}/responses/${kept.id}`, { method: 'DELETE' });
     expect(await jsonOf(deleted)).toEqual({ id: kept.id, object: 'response.deleted', deleted: true });
     expect(await apiError(stack.openai.responses.retrieve(kept.id))).toMatchObject({ status: 404, code: 'response_not_found' });
     expect(await apiError(stack.openai.responses.delete(kept.id))).toMatchObject({ status: 404 });
 
     const unstored = await stack.openai.responses.create({ model: 'sonnet', input: 'forget me', store: false });
+    assertSchema('Response', unstored);
     expect((unstored as unknown as { store: boolean }).store).toBe(false);
     expect(await apiError(stack.openai.responses.retrieve(unstored.id))).toMatchObject({ status: 404 });
     const requests = stack.fake.messageRequests.length;
