@@ -391,16 +391,27 @@ const c = results.continuedTurns;
 const ratios = {
   firstTurnTtftVsDirectCold: f.bridgePool.ttftMedian / f.directCold.ttftMedian,
   firstTurnTtftVsDirectPrewarmed: f.bridgePool.ttftMedian / f.directPrewarmed.ttftMedian,
-  continuedTtftVsDirectResume: c.bridgeTurn2.ttftMedian / c.directResumeTurn2.ttftMedian,
-  continuedTtftVsDirectPrewarmed: c.bridgeTurn2.ttftMedian / f.directPrewarmed.ttftMedian,
+  turn2TtftVsDirectResume: c.bridgeTurn2.ttftMedian / c.directResumeTurn2.ttftMedian,
+  turn2TtftVsDirectPrewarmed: c.bridgeTurn2.ttftMedian / f.directPrewarmed.ttftMedian,
+  turn3TtftVsDirectResume: c.bridgeTurn3.ttftMedian / c.directResumeTurn3.ttftMedian,
+  turn3TtftVsDirectPrewarmed: c.bridgeTurn3.ttftMedian / f.directPrewarmed.ttftMedian,
   longAnswerTotalVsDirect: results.longAnswer.bridge.totalMedian / results.longAnswer.direct.totalMedian,
 };
+// The issue's targets: first and continued turns alike, against a direct cold
+// call (or resume) and against a direct prewarmed claim.
+const limits: Record<keyof typeof ratios, number> = {
+  firstTurnTtftVsDirectCold: 0.5,
+  firstTurnTtftVsDirectPrewarmed: 1.15,
+  turn2TtftVsDirectResume: 0.5,
+  turn2TtftVsDirectPrewarmed: 1.15,
+  turn3TtftVsDirectResume: 0.5,
+  turn3TtftVsDirectPrewarmed: 1.15,
+  longAnswerTotalVsDirect: 1.1,
+};
 const targets = {
-  firstTurnTtftVsDirectCold: { target: 0.5, met: ratios.firstTurnTtftVsDirectCold <= 0.5 },
-  firstTurnTtftVsDirectPrewarmed: { target: 1.15, met: ratios.firstTurnTtftVsDirectPrewarmed <= 1.15 },
-  continuedTtftVsDirectResume: { target: 0.5, met: ratios.continuedTtftVsDirectResume <= 0.5 },
-  continuedTtftVsDirectPrewarmed: { target: 1.15, met: ratios.continuedTtftVsDirectPrewarmed <= 1.15 },
-  longAnswerTotalVsDirect: { target: 1.1, met: ratios.longAnswerTotalVsDirect <= 1.1 },
+  ...(Object.fromEntries(
+    Object.entries(limits).map(([k, target]) => [k, { target, met: ratios[k as keyof typeof ratios] <= target }]),
+  ) as Record<keyof typeof ratios, { target: number; met: boolean }>),
   bridgeRss: { target: 150, met: results.memory.bridgeRssPeakMiB <= 150 },
 };
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...results, ratios, targets }, null, 2)}\n`);
