@@ -165,6 +165,33 @@ describe('live sessions', () => {
     expect(stack.server.runner.origins.live).toBe(origins.live + 2);
   });
 
+  test('a continued turn sends Claude exactly what a cold start with the same history sends', async () => {
+    stack.server.live.close();
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: 'You are terse.' },
+      { role: 'user', content: 'first' },
+    ];
+    const a1 = await ask(messages);
+    const next: OpenAI.ChatCompletionMessageParam[] = [...messages, { role: 'assistant', content: a1.choices[0]!.message.content! }, { role: 'user', content: 'second' }];
+    const origins = { ...stack.server.runner.origins };
+    const live = await ask(next);
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+    // Claude Code places its own environment note among the messages where the
+    // process first met the conversation (and its prompt-cache marker on the
+    // last message); everything else must be the same.
+    const sent = () => {
+      const { messages, ...rest } = comparable(stack.fake.lastRequest.body) as { messages: Array<{ role: string }> };
+      const turns = JSON.parse(JSON.stringify(messages.filter((m) => m.role !== 'system'), (key, value: unknown) => (key === 'cache_control' ? undefined : value)));
+      return { ...rest, messages: turns };
+    };
+    const liveSent = sent();
+    stack.server.live.close();
+    const cold = await ask(next);
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+    expect(sent()).toEqual(liveSent);
+    expect(live.choices[0]!.message.content).toBe(cold.choices[0]!.message.content);
+  });
+
   test('a history that differs from what was answered starts cold, with the history the client sent', async () => {
     const a1 = await ask([{ role: 'user', content: 'original' }]);
     const origins = { ...stack.server.runner.origins };
