@@ -36,6 +36,15 @@ const spareReady = () => until(() => stack.server.pool.stats().ready === 1);
 const ask = (messages: OpenAI.ChatCompletionMessageParam[], extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
   stack.openai.chat.completions.create({ model: 'sonnet', messages, ...extra });
 
+/** Claude Code's stored login, as a `claude login` would leave it (a new mtime each time); returns its path. */
+function changeLogin(mtimeAheadMs: number): string {
+  const credentials = path.join(stack.home, '.claude', '.credentials.json');
+  mkdirSync(path.dirname(credentials), { recursive: true });
+  writeFileSync(credentials, '{}');
+  utimesSync(credentials, new Date(), new Date(Date.now() + mtimeAheadMs));
+  return credentials;
+}
+
 /** What Claude was sent, with the per-run working directory (and billing header) taken out. */
 function comparable(body: MessagesBody) {
   const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/claude-code-bridge-run-[A-Za-z0-9]+/g, 'RUN').replace(/cc_version=[^;]+;/g, ''));
@@ -113,10 +122,7 @@ describe('warm spares', () => {
 
   test('a changed login replaces the spares before they serve anyone', async () => {
     await spareReady();
-    const credentials = path.join(stack.home, '.claude', '.credentials.json');
-    mkdirSync(path.dirname(credentials), { recursive: true });
-    writeFileSync(credentials, '{}');
-    utimesSync(credentials, new Date(), new Date(Date.now() + 60_000));
+    const credentials = changeLogin(60_000);
     const before = { ...stack.server.pool.stats() };
     const origins = { ...stack.server.runner.origins };
     await ask([{ role: 'user', content: 'after login change' }]);
@@ -127,10 +133,7 @@ describe('warm spares', () => {
 
   test('a spare that no longer fits is replaced by the periodic sweep, with no request needed', async () => {
     await spareReady();
-    const credentials = path.join(stack.home, '.claude', '.credentials.json');
-    mkdirSync(path.dirname(credentials), { recursive: true });
-    writeFileSync(credentials, '{}');
-    utimesSync(credentials, new Date(), new Date(Date.now() + 120_000));
+    const credentials = changeLogin(120_000);
     const before = { ...stack.server.pool.stats() };
     stack.server.pool.sweep();
     expect(stack.server.pool.stats()).toMatchObject({ discarded: before.discarded + 1, ready: 0, warming: 1 });
