@@ -136,6 +136,7 @@ describe('a running server', () => {
       expect(typeof record.ms).toBe('number');
       expect(String(record.model)).toMatch(/^claude-sonnet-/);
       expect(server.output).not.toContain(key);
+      expect((await server.stop('SIGTERM')).code).toBe(0);
     } finally {
       await server.stop('SIGKILL');
     }
