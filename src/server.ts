@@ -51,6 +51,12 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
+  // What a bad setting can make fail is opened first, before any folder or process exists.
+  const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
+  const responseStore = await openResponseStore(config).catch(async (err: unknown) => {
+    await sessionLog?.close();
+    throw err;
+  });
   const registry = new ProcessRegistry();
   const workDirs = new WorkDirs(config.workRoot);
   // However the process ends, the folders Claude Code ran in go with it.
@@ -72,12 +78,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const login = new LoginTracker(config.childEnv);
   const limiter = new ConcurrencyLimiter(config);
   const activity = new ActivityLog();
-  const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
   const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
   const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs });
   const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
-  const responseStore = await openResponseStore(config);
   // The status page: full requests are kept for it only when the session log
   // is on (people opted in to keeping them); its live streams follow the feed.
   const details = sessionLog ? new RequestDetails() : undefined;
@@ -136,6 +140,15 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
     s.once('error', reject);
+  }).catch(async (err: unknown) => {
+    // Nothing has started yet (no spare, no model check): undo what was opened.
+    await pool.close();
+    await catalog.close();
+    await sessionLog?.close();
+    await responseStore.close();
+    await workDirs.remove(parkingDir);
+    process.off('exit', removeWorkDirs);
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -49,7 +49,21 @@ test('with --responses-db, a restart loses no stored response: it can be fetched
 test('a database that cannot be opened stops the start with a message that names the setting', async () => {
   const notADirectory = path.join(dir, 'a-file');
   writeFileSync(notADirectory, 'x');
-  const config = resolveConfig({ port: '0', responsesDb: path.join(notADirectory, 'responses.db') }, {});
+  const workRoot = mkdtempSync(path.join(dir, 'work-'));
+  const config = resolveConfig({ port: '0', workRoot, responsesDb: path.join(notADirectory, 'responses.db') }, {});
   await expect(startServer(config)).rejects.toThrow(ResponseStoreError);
   await expect(startServer(config)).rejects.toThrow(/--responses-db/);
+  // Refused before any folder was made.
+  expect(readdirSync(workRoot)).toEqual([]);
+});
+
+test('a start that cannot listen (the port is taken) fails and leaves no folder behind', async () => {
+  const workRoot = mkdtempSync(path.join(dir, 'work-'));
+  const taken = await startServer(resolveConfig({ port: '0', workRoot: mkdtempSync(path.join(dir, 'work-')) }, {}));
+  try {
+    await expect(startServer(resolveConfig({ port: String(taken.port), workRoot }, {}))).rejects.toThrow(/EADDRINUSE/);
+    expect(readdirSync(workRoot)).toEqual([]);
+  } finally {
+    await taken.close();
+  }
 });
