@@ -1,29 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
-import type { RunEvent } from '../../src/core/types.js';
 import { BridgeError } from '../../src/errors/bridge-error.js';
 import { toAnthropicErrorBody, wireStatus } from '../../src/errors/wire-errors.js';
 import { AnthropicMessageStream, type AnthropicStreamEvent } from '../../src/translate/anthropic-messages/message-stream.js';
 import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from '../../src/translate/anthropic-messages/request-schema.js';
 import { toBridgeRequest } from '../../src/translate/anthropic-messages/to-bridge-request.js';
 import { estimateInputTokens } from '../../src/translate/anthropic-messages/token-estimate.js';
-import { recording } from '../support/recordings.js';
+import { recordedEvents } from '../support/recordings.js';
+import { thrownBridgeError } from '../support/thrown.js';
 import { noisePng } from '../support/png.js';
 
 const PNG_BASE64 = noisePng(4, 4).toString('base64');
 
 const translate = (body: Record<string, unknown>, includeThinking = true) =>
   toBridgeRequest(anthropicMessagesRequestSchema.parse({ max_tokens: 1024, ...body }), { includeThinking });
-
-function refusal(fn: () => unknown): BridgeError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BridgeError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('toBridgeRequest (Anthropic messages)', () => {
   test('system (string, blocks, system-role messages), history, limits and stop sequences', () => {
@@ -120,7 +109,7 @@ describe('toBridgeRequest (Anthropic messages)', () => {
     [{ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '{' }] }, 'messages[1]', 'conversation_ends_with_assistant'],
     [{ messages: [{ role: 'user', content: 'x' }], container: 'c' }, 'container', 'unsupported_parameter'],
   ])('refuses %j', (body, param, code) => {
-    expect(refusal(() => translate(body))).toMatchObject({ status: 400, param, code });
+    expect(thrownBridgeError(() => translate(body))).toMatchObject({ status: 400, param, code });
   });
 
   test('max_tokens is required, as in Anthropic API', () => {
@@ -136,16 +125,6 @@ describe('count_tokens estimate', () => {
     expect(estimateInputTokens(toBridgeRequest(body, { includeThinking: false }).request)).toBe(200 + 1600);
   });
 });
-
-function runEvents(name: string, clientToolsOffered = false): RunEvent[] {
-  const n = new SdkMessageNormalizer({ clientToolPrefix: 'mcp__client__', upstreamRetries: 0, clientToolsOffered });
-  const out: RunEvent[] = [];
-  for (const m of recording(name)) {
-    out.push(...n.push(m));
-    if (n.done) break;
-  }
-  return out;
-}
 
 /** A client's view: apply the stream events in order, as Anthropic's SDK does. */
 function accumulate(events: AnthropicStreamEvent[]) {
@@ -179,7 +158,7 @@ function accumulate(events: AnthropicStreamEvent[]) {
 }
 
 describe.each(['text', 'thinking-text', 'tool-calls', 'max-tokens'])('stream of recorded run %s', (name) => {
-  const events = runEvents(name, name === 'tool-calls');
+  const events = recordedEvents(name, { clientToolsOffered: name === 'tool-calls' });
   const stream = new AnthropicMessageStream({ id: 'msg_test', includeThinking: true });
   const out = events.flatMap((e) => stream.push(e));
 
@@ -209,19 +188,19 @@ describe.each(['text', 'thinking-text', 'tool-calls', 'max-tokens'])('stream of 
 
 test('thinking comes back as a thinking block with its signature, before the text', () => {
   const stream = new AnthropicMessageStream({ id: 'msg_t', includeThinking: true });
-  runEvents('thinking-text').forEach((e) => stream.push(e));
+  recordedEvents('thinking-text').forEach((e) => stream.push(e));
   expect(stream.message().content).toEqual([
     { type: 'thinking', thinking: 'Let me think.', signature: 'fake-signature' },
     { type: 'text', text: 'Answer.' },
   ]);
   const without = new AnthropicMessageStream({ id: 'msg_t', includeThinking: false });
-  runEvents('thinking-text').forEach((e) => without.push(e));
+  recordedEvents('thinking-text').forEach((e) => without.push(e));
   expect(without.message().content).toEqual([{ type: 'text', text: 'Answer.' }]);
 });
 
 test('tool calls come back as tool_use blocks with the client names and stop_reason tool_use', () => {
   const stream = new AnthropicMessageStream({ id: 'msg_t', includeThinking: true });
-  runEvents('tool-calls', true).forEach((e) => stream.push(e));
+  recordedEvents('tool-calls', { clientToolsOffered: true }).forEach((e) => stream.push(e));
   const message = stream.message();
   expect(message.stop_reason).toBe('tool_use');
   expect(message.content.filter((b) => b.type === 'tool_use')).toEqual([

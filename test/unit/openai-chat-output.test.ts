@@ -1,21 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
 import { RunCollector } from '../../src/core/run-result.js';
 import type { RunEvent } from '../../src/core/types.js';
 import { ChatChunkStream } from '../../src/translate/openai-chat/chunk-stream.js';
 import { toChatCompletion } from '../../src/translate/openai-chat/completion.js';
 import { assertSchema } from '../support/openai-schema.js';
-import { recording } from '../support/recordings.js';
-
-function events(name: string, clientToolsOffered = false): RunEvent[] {
-  const n = new SdkMessageNormalizer({ clientToolPrefix: 'mcp__client__', upstreamRetries: 0, clientToolsOffered });
-  const out: RunEvent[] = [];
-  for (const m of recording(name)) {
-    out.push(...n.push(m));
-    if (n.done) break;
-  }
-  return out;
-}
+import { recordedEvents } from '../support/recordings.js';
 
 function chunks(list: RunEvent[], includeUsage: boolean, includeThinking = true) {
   const stream = new ChatChunkStream({ id: 'chatcmpl-test', created: 1700000000, includeUsage, includeThinking });
@@ -23,7 +12,7 @@ function chunks(list: RunEvent[], includeUsage: boolean, includeThinking = true)
 }
 
 describe.each(['text', 'thinking-text', 'tool-calls', 'max-tokens'])('recorded run %s', (name) => {
-  const list = events(name, name === 'tool-calls');
+  const list = recordedEvents(name, { clientToolsOffered: name === 'tool-calls' });
 
   test('every chunk validates against the official schema', () => {
     for (const includeUsage of [false, true]) {
@@ -46,7 +35,7 @@ describe.each(['text', 'thinking-text', 'tool-calls', 'max-tokens'])('recorded r
 });
 
 test('tool calls stream with index, call_ id, type and name first, then argument fragments', () => {
-  const all = chunks(events('tool-calls', true), false);
+  const all = chunks(recordedEvents('tool-calls', { clientToolsOffered: true }), false);
   const toolDeltas = all.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
   expect(toolDeltas).toEqual([
     { index: 0, id: 'call_01A', type: 'function', function: { name: 'get_weather', arguments: '' } },
@@ -60,7 +49,7 @@ test('tool calls stream with index, call_ id, type and name first, then argument
 
 test('a tool-call completion has null content only when Claude said nothing', () => {
   const collector = new RunCollector();
-  events('tool-calls', true).forEach((e) => collector.push(e));
+  recordedEvents('tool-calls', { clientToolsOffered: true }).forEach((e) => collector.push(e));
   const completion = toChatCompletion(collector.result(), { id: 'x', created: 1, includeThinking: true });
   expect(completion.choices[0]!.message.content).toBe('Checking.');
   expect(completion.choices[0]!.message.tool_calls).toEqual([
@@ -71,7 +60,7 @@ test('a tool-call completion has null content only when Claude said nothing', ()
 });
 
 test('thinking becomes reasoning_content, or nothing when turned off', () => {
-  const list = events('thinking-text');
+  const list = recordedEvents('thinking-text');
   const on = chunks(list, false, true).map((c) => c.choices[0]?.delta.reasoning_content).filter(Boolean);
   expect(on.join('')).toBe('Let me think.');
   const off = chunks(list, false, false).map((c) => c.choices[0]?.delta.reasoning_content).filter(Boolean);

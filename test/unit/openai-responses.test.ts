@@ -1,28 +1,17 @@
 import { accumulateResponse } from 'openai/lib/responses/ResponseAccumulator';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { describe, expect, test } from 'vitest';
-import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
-import type { RunEvent } from '../../src/core/types.js';
 import { BridgeError } from '../../src/errors/bridge-error.js';
 import { ResponseEventStream } from '../../src/translate/openai-responses/event-stream.js';
 import { responsesRequestSchema } from '../../src/translate/openai-responses/request-schema.js';
 import { toStoredResponse } from '../../src/translate/openai-responses/stored-response.js';
 import { toBridgeRequest, type StoredConversation } from '../../src/translate/openai-responses/to-bridge-request.js';
 import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
-import { recording } from '../support/recordings.js';
+import { recordedEvents } from '../support/recordings.js';
+import { thrownBridgeError } from '../support/thrown.js';
 
 const translate = (body: Record<string, unknown>, previous?: StoredConversation) =>
   toBridgeRequest(responsesRequestSchema.parse(body), { includeThinking: true, previous });
-
-function refusal(fn: () => unknown): BridgeError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof BridgeError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('toBridgeRequest (OpenAI responses)', () => {
   test('a string input is one user turn; instructions are the system prompt', () => {
@@ -113,25 +102,15 @@ describe('toBridgeRequest (OpenAI responses)', () => {
     [{ input: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }] }, 'input[1]', 'conversation_ends_with_assistant'],
     [{}, 'input', null],
   ])('refuses %j', (body, param, code) => {
-    expect(refusal(() => translate(body))).toMatchObject({ status: 400, param, code });
+    expect(thrownBridgeError(() => translate(body))).toMatchObject({ status: 400, param, code });
   });
 });
-
-function runEvents(name: string, clientToolsOffered = false): RunEvent[] {
-  const n = new SdkMessageNormalizer({ clientToolPrefix: 'mcp__client__', upstreamRetries: 0, clientToolsOffered });
-  const out: RunEvent[] = [];
-  for (const m of recording(name)) {
-    out.push(...n.push(m));
-    if (n.done) break;
-  }
-  return out;
-}
 
 const settings = translate({ input: 'x' }).settings;
 
 describe.each(['text', 'thinking-text', 'tool-calls', 'max-tokens'])('events of recorded run %s', (name) => {
   const stream = new ResponseEventStream({ id: 'resp_test', createdAt: 1_700_000_000, settings, includeThinking: true });
-  const events = runEvents(name, name === 'tool-calls').flatMap((e) => stream.push(e));
+  const events = recordedEvents(name, { clientToolsOffered: name === 'tool-calls' }).flatMap((e) => stream.push(e));
 
   test('every event and the response validate against the official schemas', () => {
     for (const event of events) assertResponseStreamEvent(event);
@@ -154,7 +133,7 @@ describe.each(['text', 'thinking-text', 'tool-calls', 'max-tokens'])('events of 
 
 test('tool calls become function_call items with call_ ids and the client names', () => {
   const stream = new ResponseEventStream({ id: 'resp_t', createdAt: 1, settings, includeThinking: true });
-  runEvents('tool-calls', true).forEach((e) => stream.push(e));
+  recordedEvents('tool-calls', { clientToolsOffered: true }).forEach((e) => stream.push(e));
   const calls = stream.response().output.filter((item) => item.type === 'function_call');
   expect(calls.map((c) => [c.call_id, c.name, c.arguments, c.status])).toEqual([
     ['call_01A', 'get_weather', '{"city":"Paris"}', 'completed'],
@@ -165,14 +144,14 @@ test('tool calls become function_call items with call_ ids and the client names'
 
 test('thinking becomes a reasoning item with a summary; the output limit makes the response incomplete', () => {
   const stream = new ResponseEventStream({ id: 'resp_t', createdAt: 1, settings, includeThinking: true });
-  runEvents('thinking-text').forEach((e) => stream.push(e));
+  recordedEvents('thinking-text').forEach((e) => stream.push(e));
   const [reasoning, message] = stream.response().output;
   expect(reasoning).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think.' }], status: 'completed' });
   expect(reasoning!.id).toMatch(/^rs_/);
   expect(message).toMatchObject({ type: 'message', content: [{ type: 'output_text', text: 'Answer.' }] });
 
   const cut = new ResponseEventStream({ id: 'resp_t', createdAt: 1, settings, includeThinking: true });
-  runEvents('max-tokens').forEach((e) => cut.push(e));
+  recordedEvents('max-tokens').forEach((e) => cut.push(e));
   expect(cut.response()).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, completed_at: null });
 });
 
@@ -188,7 +167,7 @@ test('a failure after the start ends the stream with response.failed, valid agai
 
 test('what is stored continues the conversation: the answer as an assistant turn under the call ids the client saw', () => {
   const stream = new ResponseEventStream({ id: 'resp_t', createdAt: 1, settings, includeThinking: true });
-  runEvents('tool-calls', true).forEach((e) => stream.push(e));
+  recordedEvents('tool-calls', { clientToolsOffered: true }).forEach((e) => stream.push(e));
   const conversation = { system: [], turns: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'Weather?' }] }] };
   const stored = toStoredResponse(stream.response(), conversation);
   const answer = stored.conversation.turns[1]!;

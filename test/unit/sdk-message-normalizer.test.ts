@@ -1,32 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
-import type { RunEvent } from '../../src/core/types.js';
-import { BridgeError } from '../../src/errors/bridge-error.js';
-import { recording } from '../support/recordings.js';
+import { recordedEvents } from '../support/recordings.js';
+import { thrownBridgeError } from '../support/thrown.js';
 
-function normalize(name: string, options: { clientToolsOffered?: boolean; upstreamRetries?: number } = {}): RunEvent[] {
-  const normalizer = new SdkMessageNormalizer({
-    clientToolPrefix: 'mcp__client__',
-    upstreamRetries: options.upstreamRetries ?? 0,
-    clientToolsOffered: options.clientToolsOffered ?? false,
-  });
-  const events: RunEvent[] = [];
-  for (const message of recording(name)) {
-    events.push(...normalizer.push(message));
-    if (normalizer.done) break;
-  }
-  return events;
-}
-
-function failure(name: string): BridgeError {
-  try {
-    normalize(name);
-  } catch (err) {
-    if (err instanceof BridgeError) return err;
-    throw err;
-  }
-  throw new Error('expected the run to fail');
-}
+const normalize = recordedEvents;
+const failure = (name: string) => thrownBridgeError(() => recordedEvents(name));
 
 describe('SdkMessageNormalizer on recorded Claude Code runs', () => {
   test('text: start, one event per token, end with the result usage', () => {
