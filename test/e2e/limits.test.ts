@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { jsonOf } from '../support/http.js';
 import { postSse } from '../support/sse.js';
 import { scriptedHandler } from '../support/scripted.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
+// A queue timeout long enough for a few cold starts on a loaded machine.
+const stack = useStack({ flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '10' } });
 beforeAll(async () => {
-  stack = await startStack({
-    // A queue timeout long enough for a few cold starts on a loaded machine.
-    flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '10' },
-  });
   await stack.server.catalog.list();
 });
-afterAll(async () => {
-  await stack?.close();
-});
 beforeEach(async () => {
-  stack.fake.reset();
   stack.fake.setHandler(scriptedHandler);
   await waitForNoRuns(stack.server.registry);
 });

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { FALLBACK_MODELS } from '../../src/core/model-names.js';
 import { apiError, jsonOf } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
 // A bridge whose Claude Code cannot be run: it still starts, says what is
 // wrong, lists the models it knows without asking, and fails requests fast.
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ flags: { claudeExecutable: '/nonexistent/claude', poolSize: '0' } });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack({ flags: { claudeExecutable: '/nonexistent/claude', poolSize: '0' } });
 
 test('the model list falls back to the known aliases when Claude Code cannot be asked', async () => {
   const res = await fetch(`${stack.baseURL}/models`);

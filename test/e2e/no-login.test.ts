@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
 // A machine where Claude Code was never logged in: no API key, no OAuth
 // token, an empty config folder.
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ env: { ANTHROPIC_API_KEY: '' }, flags: { poolSize: '0' } });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack({ env: { ANTHROPIC_API_KEY: '' }, flags: { poolSize: '0' } });
 
 test('no login at all → 401 within seconds, telling how to log in; Claude is never called', async () => {
   const health = await jsonOf(await fetch(`${stack.server.url}/health`));

@@ -1,15 +1,9 @@
 import type OpenAI from 'openai';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { systemText } from '../support/fake-anthropic.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ flags: { reasoning: 'off', defaultSystemPrompt: 'You are a terse test assistant.' } });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack({ flags: { reasoning: 'off', defaultSystemPrompt: 'You are a terse test assistant.' } });
 
 test('with --reasoning off, thinking is not returned, the answer is', async () => {
   stack.fake.reply({ blocks: [{ type: 'thinking', thinking: 'secret musings' }, { type: 'text', text: 'Answer.' }] });
@@ -27,7 +21,6 @@ test('with --reasoning off, thinking is not returned, the answer is', async () =
 });
 
 test('--system-prompt replaces the default for requests without one', async () => {
-  stack.fake.reset();
   await stack.openai.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'q' }] });
   expect(systemText(stack.fake.lastRequest.body)).toContain('You are a terse test assistant.');
 });

@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, beforeEach, expect, test, describe } from 'vitest';
+import { beforeAll, beforeEach, expect, test, describe } from 'vitest';
 import { jsonOf } from '../support/http.js';
 import { waitForNoRuns } from '../support/processes.js';
 import { postSse } from '../support/sse.js';
 import { scriptedHandler } from '../support/scripted.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { useStack } from '../support/stack.js';
 
-let stack: Stack;
+// The idle limit is generous enough that a cold start on a loaded machine is not taken for silence.
+const stack = useStack({ flags: { idleTimeoutMs: '6', requestTimeoutMs: '9' } });
 beforeAll(async () => {
-  // The idle limit is generous enough that a cold start on a loaded machine is not taken for silence.
-  stack = await startStack({ flags: { idleTimeoutMs: '6', requestTimeoutMs: '9' } });
   await stack.server.catalog.list();
 });
-afterAll(async () => {
-  await stack?.close();
-});
 beforeEach(async () => {
-  stack.fake.reset();
   stack.fake.setHandler(scriptedHandler);
   await waitForNoRuns(stack.server.registry);
 });
