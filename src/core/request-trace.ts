@@ -57,6 +57,7 @@ export class RequestTrace {
   private readonly collector = new RunCollector();
   private endEvent: Extract<RunEvent, { type: 'end' }> | undefined;
   private sawRun = false;
+  private readonly cleanups: Array<() => void> = [];
 
   constructor(
     readonly id: string,
@@ -93,6 +94,15 @@ export class RequestTrace {
     }
   }
 
+  /**
+   * Run `cleanup` when the request ends, however it ends: a handler that
+   * fails after its run took a concurrency slot must still end that run.
+   */
+  onFinish(cleanup: () => void): void {
+    if (this.ended) cleanup();
+    else this.cleanups.push(cleanup);
+  }
+
   fail(err: BridgeError): void {
     this.error ??= { status: err.status, code: err.code, message: err.message };
   }
@@ -101,6 +111,7 @@ export class RequestTrace {
   finish(status: number): void {
     if (this.ended) return;
     this.ended = true;
+    for (const cleanup of this.cleanups.splice(0)) cleanup();
     const partial = this.sawRun ? this.collector.partial() : undefined;
     const record: RequestRecord = {
       id: this.id,

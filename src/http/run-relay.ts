@@ -32,10 +32,14 @@ export interface StartedRun {
  * Open a run through the shared pipeline and let the trace watch it. The
  * model is resolved here (an unknown one fails now, as a plain HTTP error);
  * the caller then awaits the first event before it commits any headers.
+ * Whatever happens to the request afterwards, its end ends the run, which
+ * gives back the run's concurrency slot (or its place in the queue).
  */
 export async function startRun(service: CompletionService, trace: RequestTrace, request: BridgeRequest, signal: AbortSignal): Promise<StartedRun> {
   const run = await service.open(request, signal);
-  return { model: run.model, events: trace.watch(run.events) };
+  const events = trace.watch(run.events);
+  trace.onFinish(() => void events.return(undefined).catch(() => undefined));
+  return { model: run.model, events };
 }
 
 export interface RelayOptions {

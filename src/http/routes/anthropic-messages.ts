@@ -55,13 +55,13 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
     const body = await readJsonBody(c, anthropicMessagesRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking });
+    reportIgnored(c, translation.ignored);
     const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
     const firstEvent = events.next();
 
     if (!translation.stream) {
       const first = await firstEvent;
-      reportIgnored(c, translation.ignored);
       if (!first.done) message.push(first.value);
       for await (const event of events) message.push(event);
       return c.json(message.message());
@@ -75,7 +75,6 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
     // clients and proxies give up on a silent connection; a failure after
     // that arrives as an `error` event.
     const first = await within(firstEvent, deps.keepAliveMs);
-    reportIgnored(c, translation.ignored);
     return relayRun(
       c,
       {

@@ -32,12 +32,12 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     const body = await readJsonBody(c, chatCompletionRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking });
+    reportIgnored(c, translation.ignored);
     const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     // Nothing is sent until Claude produced its first event, so failures that
     // happen before the answer starts (login, limits, timeouts) still get
     // their proper HTTP status instead of an error inside a 200 stream.
     const first = await events.next();
-    reportIgnored(c, translation.ignored);
     const id = completionId();
     const created = Math.floor(Date.now() / 1000);
 

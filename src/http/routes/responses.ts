@@ -61,11 +61,11 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const previous = await previousConversation(body.previous_response_id);
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous });
+    reportIgnored(c, translation.ignored);
     const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     // Nothing is sent before Claude's first event, so a request refused
     // before the answer starts still gets its HTTP status.
     const first = await events.next();
-    reportIgnored(c, translation.ignored);
     const response = new ResponseEventStream({
       id: newId('resp'),
       createdAt: Math.floor(Date.now() / 1000),

@@ -1,0 +1,103 @@
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { IGNORED_HEADER } from '../../src/http/ignored-header.js';
+import { echoHandler, lastUserText, type Handler } from '../support/fake-anthropic.js';
+import { waitForNoRuns } from '../support/processes.js';
+import { useStack } from '../support/stack.js';
+
+// One run at a time, so that most requests below wait in the queue first:
+// a request that fails must give back its slot, or its place in the queue.
+const stack = useStack({ flags: { maxConcurrent: '1', maxQueue: '50', queueTimeoutMs: '120' } });
+
+/** The fake upstream fails where the prompt says: before the first event, or mid-answer. */
+const stagedHandler: Handler = (request) => {
+  const text = lastUserText(request.body);
+  if (text.startsWith('FAIL-FIRST')) {
+    return { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'refused before any output' } } };
+  }
+  if (text.startsWith('FAIL-MID')) {
+    return { blocks: [{ type: 'text', text: ['part', ' one', ' two', ' three'] }], cutAfterEvents: 4, delayMs: 50 };
+  }
+  return echoHandler(request);
+};
+
+beforeAll(async () => {
+  await stack.server.catalog.list();
+});
+beforeEach(async () => {
+  stack.fake.setHandler(stagedHandler);
+  await waitForNoRuns(stack.server.registry);
+});
+
+type Api = 'chat' | 'messages' | 'responses';
+
+function bodyFor(api: Api, prompt: string, stream: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  if (api === 'chat') return { model: 'haiku', stream, messages: [{ role: 'user', content: prompt }], ...extra };
+  if (api === 'messages') return { model: 'haiku', max_tokens: 1000, stream, messages: [{ role: 'user', content: prompt }], ...extra };
+  return { model: 'haiku', stream, input: prompt, ...extra };
+}
+
+const path: Record<Api, string> = { chat: '/chat/completions', messages: '/messages', responses: '/responses' };
+
+async function post(api: Api, body: unknown): Promise<{ status: number; headers: Headers; text: string }> {
+  const res = await fetch(`${stack.baseURL}${path[api]}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, text: await res.text() };
+}
+
+async function slotsFreed(): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { active, queued } = stack.server.limiter.stats();
+    if (active === 0 && queued === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  expect(stack.server.limiter.stats()).toMatchObject({ active: 0, queued: 0 });
+}
+
+describe('every way a request can fail gives its concurrency slot back', () => {
+  test.each<Api>(['chat', 'messages', 'responses'])('%s: validation, header writing, first event, mid-stream', async (api) => {
+    const unicodeKeys = { 'prix_€': 1, 日本: 1, ['lone\uD800surrogate']: 1 };
+    const hugeKey = { ['k'.repeat(200_000)]: 1 };
+    const answers = await Promise.all([
+      post(api, '{"model": "haiku", "messages": ['),
+      post(api, { model: 'haiku', stream: 'yes' }),
+      ...[false, true].flatMap((stream) => [
+        post(api, bodyFor(api, 'unicode keys', stream, unicodeKeys)),
+        post(api, bodyFor(api, 'a huge key', stream, hugeKey)),
+        post(api, bodyFor(api, 'FAIL-FIRST', stream)),
+        post(api, bodyFor(api, 'FAIL-MID', stream)),
+      ]),
+    ]);
+    const [badJson, badField, unicodePlain, hugePlain, firstPlain, midPlain, unicodeStream, hugeStream, firstStream, midStream] = answers;
+
+    expect(badJson!.status).toBe(400);
+    expect(badField!.status).toBe(400);
+    for (const answer of [unicodePlain!, unicodeStream!]) {
+      expect(answer.status).toBe(200);
+      expect(answer.text).toContain('unicode keys');
+      const named = answer.headers.get(IGNORED_HEADER)!.split(', ').map(decodeURIComponent);
+      expect(named).toEqual(expect.arrayContaining(['prix_€', '日本', 'lone\uFFFDsurrogate']));
+    }
+    for (const answer of [hugePlain!, hugeStream!]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get(IGNORED_HEADER)!.length).toBeLessThanOrEqual(1024);
+    }
+    for (const answer of [firstPlain!, firstStream!]) expect(answer.status).toBe(400);
+    // Cut mid-answer: a plain request fails as a whole; a stream had begun, so it ends with an error frame.
+    expect(midPlain!.status).toBe(502);
+    expect(midStream!.status).toBe(200);
+    expect(midStream!.text).toContain('part');
+    expect(midStream!.text).toMatch(/error/);
+    expect(answers.every((a) => a.status < 500 || a === midPlain)).toBe(true);
+
+    await slotsFreed();
+    // The bridge still answers at once: nothing is left holding its only slot.
+    const after = await post(api, bodyFor(api, 'still alive', false));
+    expect(after.status).toBe(200);
+    expect(after.text).toContain('still alive');
+    await slotsFreed();
+  });
+});
