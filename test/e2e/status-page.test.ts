@@ -24,6 +24,9 @@ beforeAll(async () => {
   logDir = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-page-logs-'));
   stack = await startStack({ flags: { maxConcurrent: '1', logDir } });
   stack.fake.setHandler(scriptedHandler);
+  // The model list Claude Code reports, before any page asks for it: a page
+  // opened earlier would show the fallback list it was served.
+  await stack.server.catalog.list();
   browser = await launchBrowser();
 });
 afterAll(async () => {
