@@ -15,6 +15,7 @@ import { CompletionService } from './core/completion-service.js';
 import { ConcurrencyLimiter } from './core/limiter.js';
 import type { RequestObserver } from './core/request-trace.js';
 import { BridgeError } from './errors/bridge-error.js';
+import { ListenError, SettingUnusableError } from './errors/startup-errors.js';
 import { createApp } from './http/app.js';
 import { loadPageAssets } from './http/page-assets.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -25,6 +26,14 @@ import { SessionLog } from './observe/session-log.js';
 import { StatusFeed } from './observe/status-feed.js';
 import { openResponseStore } from './store/open-response-store.js';
 import { BRIDGE_VERSION } from './version.js';
+import { requireWritableFolder } from './writable-folder.js';
+
+/** Check a folder a setting names; a problem stops the start-up, naming the setting. */
+async function checkFolderSetting(dir: string, flag: string, env: string, create: boolean): Promise<void> {
+  await requireWritableFolder(dir, { create }).catch((err: unknown) => {
+    throw new SettingUnusableError(flag, env, (err as Error).message, { cause: err });
+  });
+}
 
 export interface RunningServer {
   url: string;
@@ -51,7 +60,11 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
-  // What a bad setting can make fail is opened first, before any folder or process exists.
+  // What a bad setting can make fail is checked and opened first, before any folder or process exists.
+  // The work root is not created: a mistyped path should not leave folders around.
+  await checkFolderSetting(config.workRoot, '--work-root', 'BRIDGE_WORK_ROOT', false);
+  // The log folder is created, as the session log would create it.
+  if (config.logDir) await checkFolderSetting(config.logDir, '--log-dir', 'BRIDGE_LOG_DIR', true);
   const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
   const responseStore = await openResponseStore(config).catch(async (err: unknown) => {
     await sessionLog?.close();
@@ -139,7 +152,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (err) => reject(new ListenError(err)));
   }).catch(async (err: unknown) => {
     // Nothing has started yet (no spare, no model check): undo what was opened.
     await pool.close();
