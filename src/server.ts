@@ -13,6 +13,7 @@ import { WorkDirs } from './claude/work-dirs.js';
 import type { Config } from './config.js';
 import { CompletionService } from './core/completion-service.js';
 import { ConcurrencyLimiter } from './core/limiter.js';
+import { UsageLimits } from './core/usage-limits.js';
 import type { RequestObserver } from './core/request-trace.js';
 import { BridgeError } from './errors/bridge-error.js';
 import { ListenError, SettingUnusableError } from './errors/startup-errors.js';
@@ -46,6 +47,7 @@ export interface RunningServer {
   pool: SparePool;
   live: LiveSessions;
   runner: ClaudeRunner;
+  usageLimits: UsageLimits;
   /**
    * Stop accepting connections, give requests in flight up to the shutdown
    * grace period to finish, then end the rest (and their Claude Code
@@ -92,8 +94,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const limiter = new ConcurrencyLimiter(config);
   const activity = new ActivityLog();
   const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
-  const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs });
-  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
+  const usageLimits = new UsageLimits();
+  const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs, usageLimits });
+  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry, usageLimits });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   // The status page: full requests are kept for it only when the session log
   // is on (people opted in to keeping them); its live streams follow the feed.
@@ -108,6 +111,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     logger,
     requestTimeoutMs: config.requestTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    usageLimits,
+    planLimitsOnly: config.planLimitsOnly,
   });
   let executable: Promise<ExecutableInfo> | undefined;
   const executableInfo = () => (executable ??= inspectExecutable(config.claudeExecutable));
@@ -125,6 +130,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     health: {
       executable: executableInfo,
       login,
+      usageLimits,
       catalog,
       version: BRIDGE_VERSION,
     },
@@ -139,6 +145,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         login,
         catalog,
         limiter,
+        usageLimits,
         activity,
         pool,
         live,
@@ -215,6 +222,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     pool,
     live,
     runner,
+    usageLimits,
     close: () => (closing ??= close()),
   };
 }

@@ -26,6 +26,8 @@ export interface StreamReply {
   cutAfterEvents?: number;
   /** Model named in message_start; defaults to the requested model. */
   model?: string;
+  /** Extra response headers (e.g. Anthropic's rate-limit headers). */
+  headers?: Record<string, string>;
 }
 
 export interface ErrorReply {
@@ -189,7 +191,7 @@ export class FakeAnthropic {
   private async stream(reply: StreamReply, body: MessagesBody, res: http.ServerResponse): Promise<void> {
     if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
     if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(reply.headers ?? {}) });
     let sent = 0;
     const send = async (event: string, data: Record<string, unknown>, pause = false): Promise<boolean> => {
       if (res.destroyed) return false;
