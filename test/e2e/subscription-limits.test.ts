@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
+import { launchBrowser } from '../support/browser.js';
 import type { ErrorReply, Reply } from '../support/fake-anthropic.js';
 import { jsonOf } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
@@ -186,6 +187,23 @@ describe('the usage limits Claude Code reports are shown', () => {
     expect(valueOf(samples, 'bridge_usage_limit_state', { state: 'allowed' })).toBe(1);
     expect(valueOf(samples, 'bridge_usage_limit_state', { state: 'rejected' })).toBe(0);
     expect(valueOf(samples, 'bridge_usage_extra_usage_in_use')).toBe(0);
+  });
+
+  test('on the status page', async () => {
+    stack.fake.reply(answerWith(limitHeaders({ status: 'allowed', overage: 'rejected', fiveHour: 0.91, sevenDay: 0.4, resetIn: 3600 })));
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${stack.server.url}/`);
+      const usage = page.locator('#cc-usage');
+      await usage.locator('[data-window="five_hour"]', { hasText: '5-hour 91%' }).waitFor();
+      await usage.locator('[data-window="seven_day"]', { hasText: '7-day 40%' }).waitFor();
+      expect(await usage.textContent()).toContain('within the plan');
+      expect(await usage.textContent()).toContain('extra usage off (out of credits)');
+    } finally {
+      await browser.close();
+    }
   });
 
   test('a usage limit reached is a 429 with Retry-After counting down to the reset, on every API', async () => {
