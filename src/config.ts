@@ -375,10 +375,11 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--keep-alive',
     env: 'BRIDGE_KEEP_ALIVE',
     arg: '<seconds>',
-    description: 'Silence after which a streamed /v1/messages or /v1/responses answer gets a keep-alive (a ping event or an SSE comment)',
-    shownDefault: '10',
+    description:
+      'Silence after which a streamed answer gets a keep-alive (an SSE comment; a ping event on /v1/messages); a stream also starts after this long without a first token',
+    shownDefault: '15',
     parse: seconds(1, 3_600),
-    defaultValue: () => 10_000,
+    defaultValue: () => 15_000,
   },
   {
     key: 'planLimitsOnly',

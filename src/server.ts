@@ -124,7 +124,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
-    chat: { service, logger, includeThinking: config.reasoning },
+    chat: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     responses: { service, store: responseStore, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     health: {

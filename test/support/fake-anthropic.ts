@@ -28,6 +28,8 @@ export interface StreamReply {
   model?: string;
   /** Extra response headers (e.g. Anthropic's rate-limit headers). */
   headers?: Record<string, string>;
+  /** Hold the stream after this many SSE events until `until` settles (a silence as long as a test needs). */
+  holds?: Array<{ afterEvents: number; until: Promise<unknown> }>;
 }
 
 export interface ErrorReply {
@@ -201,6 +203,8 @@ export class FakeAnthropic {
       }
       res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
       sent++;
+      const hold = reply.holds?.find((h) => h.afterEvents === sent);
+      if (hold) await hold.until;
       if (pause && reply.delayMs) await sleep(reply.delayMs);
       return true;
     };
