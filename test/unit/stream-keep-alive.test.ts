@@ -19,7 +19,7 @@ function relayApp(events: () => AsyncGenerator<RunEvent>, keepAliveMs: number): 
   const app = new Hono();
   app.get('/', async (c) => {
     const run = events();
-    const trace = new RequestTrace('req_test', 'GET /', {}, []);
+    const trace = new RequestTrace('req_test', 'GET /', { address: undefined, userAgent: undefined }, []);
     return relayRun(
       c,
       {
