@@ -28,6 +28,8 @@ export interface StreamReply {
   model?: string;
   /** Extra response headers (e.g. Anthropic's rate-limit headers). */
   headers?: Record<string, string>;
+  /** Pause `ms` after every `events` SSE events: a long answer that comes as Claude writes it, not in one burst. */
+  pace?: { events: number; ms: number };
   /** Hold the stream after this many SSE events until `until` settles (a silence as long as a test needs). */
   holds?: Array<{ afterEvents: number; until: Promise<unknown> }>;
 }
@@ -205,6 +207,7 @@ export class FakeAnthropic {
       sent++;
       const hold = reply.holds?.find((h) => h.afterEvents === sent);
       if (hold) await hold.until;
+      if (reply.pace && sent % reply.pace.events === 0) await sleep(reply.pace.ms);
       if (pause && reply.delayMs) await sleep(reply.delayMs);
       return true;
     };
