@@ -36,20 +36,15 @@ export interface UsageLimitsReport {
   };
 }
 
-/** Without a reset time, a refusal under --plan-limits-only lasts this long before one request may look again. */
-export const UNKNOWN_RESET_REFUSAL_MS = 5 * 60_000;
-
 /**
  * The latest usage-limit report, for the status page, /health, /metrics and
  * --plan-limits-only. One per server; runs feed it as Claude Code reports.
  */
 export class UsageLimits {
   private latest: UsageLimitsReport | undefined;
-  private latestAt = 0;
 
   record(report: UsageLimitsReport): void {
     this.latest = report;
-    this.latestAt = Date.parse(report.reportedAt);
   }
 
   current(): UsageLimitsReport | undefined {
@@ -58,31 +53,44 @@ export class UsageLimits {
 
   /**
    * Until when requests would draw on extra usage (ms since the epoch), as
-   * far as the latest report tells; undefined when they would not.
+   * far as the latest report tells: the reset of the window that is used up;
+   * Infinity when no reset would change it (extra usage in use while the
+   * plan has room, or no reset time given); undefined when they would not.
    */
   extraUsageUntil(now = Date.now()): number | undefined {
     const report = this.latest;
     if (!report) return undefined;
     const planUsedUp = report.status === 'rejected' && (report.extraUsage.status === 'allowed' || report.extraUsage.status === 'allowed_warning');
     if (!planUsedUp && !report.extraUsage.inUse) return undefined;
-    const until = report.status === 'rejected' && report.resetsAt !== null ? report.resetsAt * 1000 : this.latestAt + UNKNOWN_RESET_REFUSAL_MS;
+    if (report.status !== 'rejected' || report.resetsAt === null) return Infinity;
+    const until = report.resetsAt * 1000;
     return until > now ? until : undefined;
   }
 
   /**
    * The refusal --plan-limits-only gives instead of a request that would
    * spend extra usage, or undefined when the plan still has room (or nothing
-   * says otherwise).
+   * says otherwise). Without a reset that would end it, the refusal lasts:
+   * letting a request through to look again would spend what the setting is
+   * there to save.
    */
   planLimitsRefusal(now = Date.now()): BridgeError | undefined {
     const until = this.extraUsageUntil(now);
     if (until === undefined) return undefined;
     const window = this.latest?.limitingWindow ? ` (${this.latest.limitingWindow.replace(/_/g, '-')} window)` : '';
+    const refused = 'further requests would draw on paid extra usage, which this bridge refuses (--plan-limits-only).';
+    if (until === Infinity) {
+      return new BridgeError(
+        'rate_limit',
+        `Claude Code reported that requests with this login draw on extra usage${this.latest?.status === 'rejected' ? `, and your Claude plan's usage limit${window} is used up` : ''}: ${refused} ` +
+          'No reset time was given: turn --plan-limits-only off or restart the bridge to try again.',
+        { code: 'plan_limit_reached' },
+      );
+    }
     const seconds = Math.max(1, Math.ceil((until - now) / 1000));
     return new BridgeError(
       'rate_limit',
-      `Your Claude plan's usage limit${window} is used up, and further requests would draw on paid extra usage, which this bridge refuses (--plan-limits-only). ` +
-        `Try again after ${new Date(until).toISOString()}.`,
+      `Your Claude plan's usage limit${window} is used up, and ${refused} Try again after ${new Date(until).toISOString()}.`,
       { code: 'plan_limit_reached', retryAfterSeconds: seconds },
     );
   }

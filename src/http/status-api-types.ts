@@ -59,7 +59,9 @@ export interface UsageReport {
   /** Null until a request has run with a subscription login (only those get usage-limit reports). */
   usageLimits: UsageLimitsJson | null;
   planLimitsOnly: boolean;
-  /** With --plan-limits-only: until when requests are refused because they would draw on extra usage. */
+  /** With --plan-limits-only: whether requests are refused now because they would draw on extra usage. */
+  refusing: boolean;
+  /** Until when (ISO time); null when not refusing, or refusing until a restart (no reset time was given). */
   refusingUntil: string | null;
 }
 

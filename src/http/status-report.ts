@@ -93,7 +93,8 @@ export function usageReport(sources: StatusSources): UsageReport {
   return {
     usageLimits: sources.usageLimits.current() ?? null,
     planLimitsOnly: sources.config.planLimitsOnly,
-    refusingUntil: until === undefined ? null : new Date(until).toISOString(),
+    refusing: until !== undefined,
+    refusingUntil: until === undefined || until === Infinity ? null : new Date(until).toISOString(),
   };
 }
 

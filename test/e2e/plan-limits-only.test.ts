@@ -39,6 +39,7 @@ describe('--plan-limits-only', () => {
     const usage = await jsonOf(await fetch(`${stack.server.url}/bridge/api/usage`));
     expect(usage.planLimitsOnly).toBe(true);
     expect(usage.usageLimits.extraUsage.inUse).toBe(true);
+    expect(usage.refusing).toBe(true);
     expect(Date.parse(usage.refusingUntil)).toBeGreaterThan(Date.now() + 2_300_000);
 
     const upstreamBefore = stack.fake.messageRequests.length;
