@@ -6,13 +6,14 @@ import { useStack } from '../support/stack.js';
 
 /**
  * Streams through a real nginx with its defaults (proxy_buffering on) and the
- * README's location block, its proxy_read_timeout cut to two seconds: a silent
+ * README's location block, its proxy_read_timeout cut to four seconds (short,
+ * yet long enough for a loaded test machine to answer at all): a silent
  * thinking phase and a pause mid-answer, each longer than that timeout, and a
  * 20,000-token answer. Every silence is ended by the client having seen
  * enough keep-alives, never by a fixed wait.
  */
-const PROXY_READ_TIMEOUT_MS = 2000;
-const KEEP_ALIVE_MS = 400;
+const PROXY_READ_TIMEOUT_MS = 4000;
+const KEEP_ALIVE_MS = 1000;
 /** Keep-alives the client must see before a silence ends: together longer than the proxy's timeout. */
 const KEEP_ALIVES_PER_SILENCE = Math.ceil((PROXY_READ_TIMEOUT_MS * 1.5) / KEEP_ALIVE_MS);
 const TOKENS = 20_000;
