@@ -17,7 +17,29 @@ interface Scenario {
   withTools?: boolean;
   /** Stop reading after this many api_retry messages (the CLI would go on retrying). */
   stopAfterRetries?: number;
+  /** Sign in as a subscription would (an OAuth token): Claude Code reports usage limits only then. */
+  subscription?: boolean;
 }
+
+const inAnHour = () => String(Math.floor(Date.now() / 1000) + 3600);
+const inThreeDays = () => String(Math.floor(Date.now() / 1000) + 3 * 86_400);
+/** Anthropic's usage-limit headers, as a subscription login gets them. */
+const limitHeaders = (status: string, overage: string): Record<string, string> => ({
+  'request-id': 'req_recorded_1',
+  'anthropic-ratelimit-unified-status': status,
+  'anthropic-ratelimit-unified-reset': inAnHour(),
+  'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  'anthropic-ratelimit-unified-5h-utilization': '0.97',
+  'anthropic-ratelimit-unified-5h-reset': inAnHour(),
+  'anthropic-ratelimit-unified-7d-utilization': '0.41',
+  'anthropic-ratelimit-unified-7d-reset': inThreeDays(),
+  'anthropic-ratelimit-unified-overage-status': overage,
+});
+const policyError = (status: number, type: string, message: string): Reply => ({
+  status,
+  headers: { 'request-id': 'req_recorded_1' },
+  body: { type: 'error', error: { type, message }, request_id: 'req_recorded_1' },
+});
 
 const scenarios: Scenario[] = [
   { name: 'text', reply: { blocks: [{ type: 'text', text: ['Hello', ' world'] }], usage: { input_tokens: 20, output_tokens: 5, cache_read_input_tokens: 4 } } },
@@ -51,14 +73,44 @@ const scenarios: Scenario[] = [
     stopAfterRetries: 1,
     reply: { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
   },
+  {
+    name: 'extra-usage-required',
+    subscription: true,
+    reply: policyError(
+      400,
+      'invalid_request_error',
+      "Third-party apps now draw from your extra usage, not your plan limits. We've added a $100 credit to get you started. Claim it at claude.ai/settings/usage and keep going.",
+    ),
+  },
+  {
+    name: 'long-context-extra-usage',
+    subscription: true,
+    reply: policyError(429, 'rate_limit_error', 'Extra usage is required for long context requests.'),
+  },
+  {
+    name: 'usage-limit-reached',
+    subscription: true,
+    reply: {
+      ...policyError(429, 'rate_limit_error', "This request would exceed your account's rate limit. Please try again later."),
+      headers: limitHeaders('rejected', 'rejected'),
+    },
+  },
+  {
+    name: 'rate-limit-overage',
+    subscription: true,
+    reply: { blocks: [{ type: 'text', text: ['Hello'] }], headers: limitHeaders('rejected', 'allowed') },
+  },
 ];
 
+// Names on the command line record only those scenarios (the others' fixtures stay as they are).
+const only = process.argv.slice(2);
 const fake = new FakeAnthropic();
 await fake.start();
 const home = mkdtempSync(path.join(os.tmpdir(), 'ccb-record-'));
 const out = new URL('../test/fixtures/sdk-sequences/', import.meta.url);
 try {
   for (const scenario of scenarios) {
+    if (only.length > 0 && !only.includes(scenario.name)) continue;
     fake.reset();
     fake.reply(scenario.reply);
     const cwd = mkdtempSync(path.join(home, 'cwd-'));
@@ -78,7 +130,7 @@ try {
           HOME: home,
           CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
           ANTHROPIC_BASE_URL: fake.url,
-          ANTHROPIC_API_KEY: 'sk-ant-recording',
+          ...(scenario.subscription ? { CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-recording' } : { ANTHROPIC_API_KEY: 'sk-ant-recording' }),
           CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
         },
         includePartialMessages: true,

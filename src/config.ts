@@ -47,8 +47,10 @@ export interface Config {
   liveSessions: number;
   /** How long such a process waits for the next turn. */
   liveSessionTtlMs: number;
-  /** Silence after which a streamed Anthropic or Responses answer gets a keep-alive. */
+  /** Silence after which a streamed answer gets a keep-alive (and the longest a stream waits to start). */
   keepAliveMs: number;
+  /** Refuse requests while the account's plan is used up and they would draw on extra usage. */
+  planLimitsOnly: boolean;
   /** SQLite file for stored Responses API responses; undefined keeps them in memory. */
   responsesDb: string | undefined;
   /** How long a stored response is kept. */
@@ -373,10 +375,20 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--keep-alive',
     env: 'BRIDGE_KEEP_ALIVE',
     arg: '<seconds>',
-    description: 'Silence after which a streamed /v1/messages or /v1/responses answer gets a keep-alive (a ping event or an SSE comment)',
-    shownDefault: '10',
+    description:
+      'Silence after which a streamed answer gets a keep-alive (an SSE comment; a ping event on /v1/messages); a stream also starts after this long without a first token',
+    shownDefault: '15',
     parse: seconds(1, 3_600),
-    defaultValue: () => 10_000,
+    defaultValue: () => 15_000,
+  },
+  {
+    key: 'planLimitsOnly',
+    flag: '--plan-limits-only',
+    env: 'BRIDGE_PLAN_LIMITS_ONLY',
+    description: "Refuse requests (429) while Claude Code reports that your plan's limit is used up and they would draw on paid extra usage",
+    shownDefault: 'false',
+    parse: bool,
+    defaultValue: () => false,
   },
   {
     key: 'responsesDb',

@@ -13,8 +13,10 @@ import { WorkDirs } from './claude/work-dirs.js';
 import type { Config } from './config.js';
 import { CompletionService } from './core/completion-service.js';
 import { ConcurrencyLimiter } from './core/limiter.js';
+import { UsageLimits } from './core/usage-limits.js';
 import type { RequestObserver } from './core/request-trace.js';
 import { BridgeError } from './errors/bridge-error.js';
+import { ListenError, SettingUnusableError } from './errors/startup-errors.js';
 import { createApp } from './http/app.js';
 import { loadPageAssets } from './http/page-assets.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -25,6 +27,14 @@ import { SessionLog } from './observe/session-log.js';
 import { StatusFeed } from './observe/status-feed.js';
 import { openResponseStore } from './store/open-response-store.js';
 import { BRIDGE_VERSION } from './version.js';
+import { requireWritableFolder } from './writable-folder.js';
+
+/** Check a folder a setting names; a problem stops the start-up, naming the setting. */
+async function checkFolderSetting(dir: string, flag: string, env: string, create: boolean): Promise<void> {
+  await requireWritableFolder(dir, { create }).catch((err: unknown) => {
+    throw new SettingUnusableError(flag, env, (err as Error).message, { cause: err });
+  });
+}
 
 export interface RunningServer {
   url: string;
@@ -37,6 +47,7 @@ export interface RunningServer {
   pool: SparePool;
   live: LiveSessions;
   runner: ClaudeRunner;
+  usageLimits: UsageLimits;
   /**
    * Stop accepting connections, give requests in flight up to the shutdown
    * grace period to finish, then end the rest (and their Claude Code
@@ -51,7 +62,11 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger();
-  // What a bad setting can make fail is opened first, before any folder or process exists.
+  // What a bad setting can make fail is checked and opened first, before any folder or process exists.
+  // The work root is not created: a mistyped path should not leave folders around.
+  await checkFolderSetting(config.workRoot, '--work-root', 'BRIDGE_WORK_ROOT', false);
+  // The log folder is created, as the session log would create it.
+  if (config.logDir) await checkFolderSetting(config.logDir, '--log-dir', 'BRIDGE_LOG_DIR', true);
   const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
   const responseStore = await openResponseStore(config).catch(async (err: unknown) => {
     await sessionLog?.close();
@@ -79,8 +94,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const limiter = new ConcurrencyLimiter(config);
   const activity = new ActivityLog();
   const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
-  const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs });
-  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry });
+  const usageLimits = new UsageLimits();
+  const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs, usageLimits });
+  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry, usageLimits });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   // The status page: full requests are kept for it only when the session log
   // is on (people opted in to keeping them); its live streams follow the feed.
@@ -95,6 +111,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     logger,
     requestTimeoutMs: config.requestTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    usageLimits,
+    planLimitsOnly: config.planLimitsOnly,
   });
   let executable: Promise<ExecutableInfo> | undefined;
   const executableInfo = () => (executable ??= inspectExecutable(config.claudeExecutable));
@@ -106,12 +124,13 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
-    chat: { service, logger, includeThinking: config.reasoning },
+    chat: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     responses: { service, store: responseStore, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     health: {
       executable: executableInfo,
       login,
+      usageLimits,
       catalog,
       version: BRIDGE_VERSION,
     },
@@ -126,6 +145,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
         login,
         catalog,
         limiter,
+        usageLimits,
         activity,
         pool,
         live,
@@ -139,7 +159,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
-    s.once('error', reject);
+    s.once('error', (err) => reject(new ListenError(err)));
   }).catch(async (err: unknown) => {
     // Nothing has started yet (no spare, no model check): undo what was opened.
     await pool.close();
@@ -202,6 +222,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     pool,
     live,
     runner,
+    usageLimits,
     close: () => (closing ??= close()),
   };
 }

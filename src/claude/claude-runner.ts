@@ -1,6 +1,7 @@
 import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
+import type { UsageLimits } from '../core/usage-limits.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
 import { ClaudeSession, promptMessage } from './claude-session.js';
@@ -14,6 +15,7 @@ import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
 import type { SparePool } from './spare-pool.js';
 import type { WorkDirs } from './work-dirs.js';
 import { toCallToolResult, ToolResultBroker } from './tool-result-broker.js';
+import { toUsageLimitsReport } from './usage-limits-report.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export interface RunSpec {
@@ -41,6 +43,8 @@ export interface RunnerDeps {
   pool: SparePool;
   live: LiveSessions;
   workDirs: WorkDirs;
+  /** Where Claude Code's reports of the account's usage limits go. */
+  usageLimits?: UsageLimits;
   onOrigin?: (origin: RunOrigin) => void;
 }
 
@@ -72,6 +76,10 @@ export class ClaudeRunner {
       ...(spec.request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
       structuredOutput: spec.request.outputFormat !== undefined,
       usageFromStream: endsWithToolResults(spec.request.turns),
+      onRateLimit: (info) => {
+        const report = toUsageLimitsReport(info);
+        if (report) this.deps.usageLimits?.record(report);
+      },
     });
     let session: ClaudeSession | undefined;
     let interrupted = false;

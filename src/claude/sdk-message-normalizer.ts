@@ -1,4 +1,4 @@
-import type { SDKMessage, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage, SDKRateLimitInfo, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { RunEvent, StopReason, Usage } from '../core/types.js';
 import { classifyUpstreamFailure } from './upstream-errors.js';
@@ -23,6 +23,8 @@ export interface NormalizerOptions {
    * turn total would include again.
    */
   usageFromStream?: boolean;
+  /** Hears each report of the account's usage limits (subscription logins only). */
+  onRateLimit?: (info: SDKRateLimitInfo) => void;
 }
 
 const STOP_REASONS: ReadonlySet<string> = new Set(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal']);
@@ -100,6 +102,8 @@ export class SdkMessageNormalizer {
   private readonly turnUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
   /** Usage of the message being streamed, for runs that end before Claude Code's result. */
   private streamUsage: Record<string, unknown> = {};
+  /** The latest report of the account's usage limits in this run. */
+  private rateLimit: SDKRateLimitInfo | undefined;
 
   constructor(private readonly options: NormalizerOptions) {}
 
@@ -120,6 +124,10 @@ export class SdkMessageNormalizer {
         return this.onResult(message);
       case 'system':
         this.onSystem(message as unknown as { subtype: string; [k: string]: unknown });
+        return [];
+      case 'rate_limit_event':
+        this.rateLimit = message.rate_limit_info;
+        this.options.onRateLimit?.(message.rate_limit_info);
         return [];
       case 'auth_status':
         if (message.error) {
@@ -238,12 +246,27 @@ export class SdkMessageNormalizer {
   }
 
   private onAssistant(message: Extract<SDKMessage, { type: 'assistant' }>): RunEvent[] {
-    const extra = message as unknown as { is_api_error_message?: boolean; api_error_status?: number | null };
+    const extra = message as unknown as {
+      is_api_error_message?: boolean;
+      api_error_status?: number | null;
+      api_error?: string;
+      api_error_params?: { rate_limit_info?: SDKRateLimitInfo };
+      request_id?: string;
+    };
     const content = (message.message.content ?? []) as ContentBlockLike[];
     if (extra.is_api_error_message || message.message.model === '<synthetic>') {
       if (this.interrupted) return [];
       const text = content.map((b) => b.text ?? '').join('');
-      throw classifyUpstreamFailure({ status: extra.api_error_status ?? null, kind: message.error, message: text });
+      // A usage limit's refusal comes with (or just after a report of) the limit that refused it.
+      const limit = extra.api_error_params?.rate_limit_info ?? this.rateLimit;
+      throw classifyUpstreamFailure({
+        status: extra.api_error_status ?? null,
+        kind: message.error,
+        message: text,
+        ...(extra.request_id ? { requestId: extra.request_id } : {}),
+        ...(extra.api_error ? { apiError: extra.api_error } : {}),
+        ...(limit?.status === 'rejected' && limit.resetsAt !== undefined ? { limitResetsAt: limit.resetsAt } : {}),
+      });
     }
     // Content already relayed token by token is skipped; a message that was
     // not streamed (a non-streaming fallback) is relayed whole.

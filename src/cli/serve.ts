@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { startServer } from '../server.js';
+import { ListenError, SettingUnusableError } from '../errors/startup-errors.js';
 import { ResponseStoreError } from '../store/response-store.js';
 import { gatherBannerFacts, renderBanner } from './banner.js';
 import { EXIT } from './exit-codes.js';
@@ -24,9 +25,13 @@ export async function serve(config: Config, version: string): Promise<void> {
   try {
     server = await startServer(config, { logger });
   } catch (err) {
-    if (err instanceof ResponseStoreError) throw new StartupError(err.message);
-    const { problem, fix } = describeListenError(err, config.host, config.port);
-    throw new StartupError(`${problem}: ${fix}`);
+    // Only a failure to listen is about the host and port; anything else says where it comes from.
+    if (err instanceof ListenError) {
+      const { problem, fix } = describeListenError(err.cause, config.host, config.port);
+      throw new StartupError(`${problem}: ${fix}`);
+    }
+    if (err instanceof ResponseStoreError || err instanceof SettingUnusableError) throw new StartupError(err.message);
+    throw new StartupError(`could not start: ${(err as Error).message}`);
   }
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import { StopSequenceFilter } from './stop-sequences.js';
 import type { BridgeRequest, RunEvent } from './types.js';
+import type { UsageLimits } from './usage-limits.js';
 
 export interface CompletionDeps {
   catalog: ModelCatalog;
@@ -16,6 +17,9 @@ export interface CompletionDeps {
   logger: Logger;
   requestTimeoutMs: number;
   idleTimeoutMs: number;
+  /** The account's usage limits as last reported; with `planLimitsOnly`, requests that would draw on extra usage are refused. */
+  usageLimits?: UsageLimits;
+  planLimitsOnly?: boolean;
 }
 
 export interface OpenedRun {
@@ -59,6 +63,9 @@ export class CompletionService {
 
   private async *run(request: BridgeRequest, model: ResolvedModel, clientSignal: AbortSignal): AsyncGenerator<RunEvent> {
     const { limiter, runner, requestTimeoutMs, idleTimeoutMs } = this.deps;
+    // Before any Claude Code process or queue place: a refused request costs nothing.
+    const refusal = this.deps.planLimitsOnly ? this.deps.usageLimits?.planLimitsRefusal() : undefined;
+    if (refusal) throw refusal;
     const controller = new AbortController();
     const abort = (reason: unknown) => controller.abort(reason);
     const onClientGone = () => abort(new BridgeError('server', 'The client closed the connection.', { code: 'client_closed' }));

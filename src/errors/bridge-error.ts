@@ -6,6 +6,7 @@
 export type ErrorKind =
   | 'invalid_request' // 400
   | 'authentication' // 401
+  | 'payment_required' // 402
   | 'permission' // 403
   | 'not_found' // 404
   | 'method_not_allowed' // 405
@@ -20,6 +21,7 @@ export type ErrorKind =
 const STATUS: Record<ErrorKind, number> = {
   invalid_request: 400,
   authentication: 401,
+  payment_required: 402,
   permission: 403,
   not_found: 404,
   method_not_allowed: 405,
@@ -37,6 +39,10 @@ export interface BridgeErrorOptions {
   param?: string | null;
   /** Seconds a client should wait before retrying (becomes Retry-After). */
   retryAfterSeconds?: number;
+  /** Retrying cannot help (a decision about the account): clients are told not to (`x-should-retry: false`). */
+  final?: boolean;
+  /** The id Claude's API gave the failed request, for the user to quote to Anthropic. */
+  upstreamRequestId?: string;
   cause?: unknown;
 }
 
@@ -46,6 +52,8 @@ export class BridgeError extends Error {
   readonly code: string | null;
   readonly param: string | null;
   readonly retryAfterSeconds: number | undefined;
+  readonly final: boolean;
+  readonly upstreamRequestId: string | undefined;
 
   constructor(kind: ErrorKind, message: string, options: BridgeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -55,6 +63,8 @@ export class BridgeError extends Error {
     this.code = options.code ?? null;
     this.param = options.param ?? null;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.final = options.final ?? false;
+    this.upstreamRequestId = options.upstreamRequestId;
   }
 }
 

@@ -17,6 +17,8 @@ export function wireStatus(err: BridgeError, wire: WireFormat): number {
 const OPENAI_TYPE: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   authentication: 'authentication_error',
+  // OpenAI's own type for "the account's quota or billing stops this": clients know not to loop on it.
+  payment_required: 'insufficient_quota',
   permission: 'permission_error',
   not_found: 'invalid_request_error',
   method_not_allowed: 'invalid_request_error',
@@ -43,6 +45,8 @@ export function toOpenAIErrorBody(err: BridgeError): OpenAIErrorBody {
 const ANTHROPIC_TYPE: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   authentication: 'authentication_error',
+  // Anthropic's API answers 402 with billing_error.
+  payment_required: 'billing_error',
   permission: 'permission_error',
   not_found: 'not_found_error',
   method_not_allowed: 'invalid_request_error',
@@ -68,5 +72,13 @@ export function toAnthropicErrorBody(err: BridgeError, requestId?: string): Anth
 
 /** Headers that go with an error response whatever the wire format. */
 export function errorHeaders(err: BridgeError): Record<string, string> {
-  return err.retryAfterSeconds === undefined ? {} : { 'retry-after': String(err.retryAfterSeconds) };
+  const headers: Record<string, string> = {};
+  if (err.retryAfterSeconds !== undefined) headers['retry-after'] = String(err.retryAfterSeconds);
+  // The OpenAI and Anthropic SDKs obey this header before their own retry rules.
+  if (err.final) headers['x-should-retry'] = 'false';
+  if (err.upstreamRequestId) headers[UPSTREAM_REQUEST_ID_HEADER] = err.upstreamRequestId;
+  return headers;
 }
+
+/** Carries the id Claude's API gave a failed request (it is also in the error message). */
+export const UPSTREAM_REQUEST_ID_HEADER = 'x-claude-code-bridge-upstream-request-id';

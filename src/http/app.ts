@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Hono {
         origin: deps.corsOrigins.includes('*') ? '*' : [...deps.corsOrigins],
         allowHeaders: ['Authorization', 'Content-Type', 'x-api-key', 'anthropic-version', 'anthropic-beta', 'OpenAI-Beta', 'x-stainless-*'],
         allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        exposeHeaders: ['x-request-id', 'request-id', 'x-claude-code-bridge-ignored', 'x-claude-code-bridge-token-count', 'retry-after'],
+        exposeHeaders: ['x-request-id', 'request-id', 'x-claude-code-bridge-ignored', 'x-claude-code-bridge-token-count', 'retry-after', 'x-should-retry', 'x-claude-code-bridge-upstream-request-id'],
         maxAge: 600,
       }),
     );

@@ -42,6 +42,28 @@ export async function startRun(service: CompletionService, trace: RequestTrace, 
   return { model: run.model, events };
 }
 
+/**
+ * The run's first event, if it comes within `ms`; undefined if it is still
+ * on its way (a failure before then still throws). Every streamed answer
+ * waits this long before it commits to a 200 stream: a request refused
+ * quickly (login, limits, a usage-policy answer) keeps its HTTP status, which
+ * clients act on, while one that is slow to start (queued, Claude Code
+ * starting, Claude thinking) gets its stream and keep-alives before a proxy
+ * or client gives up on a silent connection.
+ */
+export async function firstEventWithin(first: Promise<IteratorResult<RunEvent>>, ms: number): Promise<IteratorResult<RunEvent> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([first, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The SSE comment the OpenAI wire formats send through silences: every SSE parser skips it, every proxy sees bytes. */
+export const KEEP_ALIVE_COMMENT: SseFrame = { comment: 'keep-alive' };
+
 export interface RelayOptions {
   trace: RequestTrace;
   logger: Logger;
@@ -50,7 +72,7 @@ export interface RelayOptions {
   first: IteratorResult<RunEvent> | Promise<IteratorResult<RunEvent>>;
   /** Frames sent before the run's events. */
   opening?: SseFrame[];
-  /** After this long without a frame, send `frame` (and again each time the silence lasts as long). */
+  /** After this long without a frame written, send `frame` (and again each time the silence lasts as long). */
   keepAlive?: { intervalMs: number; frame: SseFrame };
 }
 
@@ -85,14 +107,18 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
     const writeAll = async (frames: SseFrame[]) => {
       for (const frame of frames) if (!writer.aborted) await write(writer, frame);
     };
-    // Without keep-alives nothing else writes, so frames need no queue.
+    // Without keep-alives nothing else writes, so frames need no queue. An
+    // event that yields no frame (hidden thinking, say) is silence for the
+    // client and its proxies: only a frame written puts the keep-alive off.
     const send = (frames: SseFrame[]): Promise<void> => {
       if (!keepAlive) return writeAll(frames);
+      if (frames.length === 0) return queue;
       queue = queue.then(() => writeAll(frames));
       armKeepAlive();
       return queue;
     };
     try {
+      armKeepAlive();
       await send(options.opening ?? []);
       const first = await options.first;
       if (!first.done) await send(await translator.push(first.value));

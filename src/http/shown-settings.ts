@@ -19,6 +19,8 @@ const SHOWN: Record<string, (value: unknown) => string> = {
   upstreamRetries: String,
   poolSize: (v) => (v === 0 ? 'off' : String(v)),
   liveSessions: (v) => (v === 0 ? 'off' : String(v)),
+  keepAliveMs: secondsOf,
+  planLimitsOnly: onOff,
   reasoning: onOff,
   defaultSystemPrompt: (v) => (v === DEFAULT_SYSTEM_PROMPT ? 'the neutral default' : 'custom'),
   logDir: (v) => (v === undefined ? 'off' : 'on'),

@@ -44,6 +44,27 @@ export interface RunningRequest {
   ttftMs: number | null;
 }
 
+/** The account's usage limits as Claude Code last reported them (times in Unix seconds, as Anthropic gives them). */
+export interface UsageLimitsJson {
+  reportedAt: string;
+  status: 'allowed' | 'allowed_warning' | 'rejected';
+  limitingWindow: string | null;
+  resetsAt: number | null;
+  windows: Record<string, { utilization: number | null; resetsAt: number | null }>;
+  extraUsage: { status: string | null; resetsAt: number | null; disabledReason: string | null; inUse: boolean };
+}
+
+/** GET /bridge/api/usage. */
+export interface UsageReport {
+  /** Null until a request has run with a subscription login (only those get usage-limit reports). */
+  usageLimits: UsageLimitsJson | null;
+  planLimitsOnly: boolean;
+  /** With --plan-limits-only: whether requests are refused now because they would draw on extra usage. */
+  refusing: boolean;
+  /** Until when (ISO time); null when not refusing, or refusing until a restart (no reset time was given). */
+  refusingUntil: string | null;
+}
+
 export interface ActivityReport {
   /** The server's clock when the report was made, so the page can tick elapsed times without clock skew. */
   now: string;
@@ -56,6 +77,8 @@ export interface ActivityReport {
   /** Runs by where their Claude Code process came from: live session, warm spare or cold start. */
   origins: Record<string, number>;
   totals: { requests: number };
+  /** The account's usage limits, once Claude Code has reported them. */
+  usageLimits: UsageLimitsJson | null;
 }
 
 export interface RequestRow {

@@ -4,12 +4,13 @@ import type { ModelCatalog } from '../claude/model-catalog.js';
 import { describeLoginMethod } from '../cli/describe-login.js';
 import type { Config } from '../config.js';
 import type { LimiterStats } from '../core/limiter.js';
+import type { UsageLimits } from '../core/usage-limits.js';
 import type { RequestRecord } from '../core/request-trace.js';
 import type { ActivityLog, RequestSummary } from '../observe/activity.js';
 import type { RequestDetails } from '../observe/request-details.js';
 import type { StatusFeed } from '../observe/status-feed.js';
 import { shownSettings } from './shown-settings.js';
-import type { ActivityReport, RequestDetail, RequestList, RequestRow, StatusReport } from './status-api-types.js';
+import type { ActivityReport, RequestDetail, RequestList, RequestRow, StatusReport, UsageReport } from './status-api-types.js';
 
 /** Everything the status page reports on, as narrow views of the server's parts. */
 export interface StatusSources {
@@ -20,6 +21,7 @@ export interface StatusSources {
   login: LoginTracker;
   catalog: ModelCatalog;
   limiter: { stats(): LimiterStats };
+  usageLimits: UsageLimits;
   activity: ActivityLog;
   pool: { stats(): { size: number; ready: number; warming: number; claimed: number; refused: number } };
   live: { stats(): { parked: number; reused: number } };
@@ -82,6 +84,17 @@ export function activityReport(sources: StatusSources): ActivityReport {
     processes,
     origins: { ...sources.origins },
     totals: { requests: sources.activity.totalCount },
+    usageLimits: sources.usageLimits.current() ?? null,
+  };
+}
+
+export function usageReport(sources: StatusSources): UsageReport {
+  const until = sources.config.planLimitsOnly ? sources.usageLimits.extraUsageUntil() : undefined;
+  return {
+    usageLimits: sources.usageLimits.current() ?? null,
+    planLimitsOnly: sources.config.planLimitsOnly,
+    refusing: until !== undefined,
+    refusingUntil: until === undefined || until === Infinity ? null : new Date(until).toISOString(),
   };
 }
 

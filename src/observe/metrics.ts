@@ -4,6 +4,7 @@ import type { LiveSessions } from '../claude/live-sessions.js';
 import type { ProcessRegistry, ProcessRole } from '../claude/process-registry.js';
 import type { SparePool } from '../claude/spare-pool.js';
 import type { ConcurrencyLimiter } from '../core/limiter.js';
+import type { UsageLimits } from '../core/usage-limits.js';
 import type { RequestObserver, RequestRecord, RequestTrace } from '../core/request-trace.js';
 
 export interface MetricsSources {
@@ -12,7 +13,10 @@ export interface MetricsSources {
   live: LiveSessions;
   runner: ClaudeRunner;
   processes: ProcessRegistry;
+  usageLimits: UsageLimits;
 }
+
+const LIMIT_STATES = ['allowed', 'allowed_warning', 'rejected'] as const;
 
 /**
  * A Prometheus counter for a running total kept elsewhere (the pool's and the
@@ -46,6 +50,11 @@ const UPSTREAM_CODES = new Set([
   'claude_code_not_logged_in',
   'upstream_forbidden',
   'rate_limit_exceeded',
+  'usage_limit_reached',
+  'extra_usage_required',
+  'extra_usage_exhausted',
+  'long_context_requires_extra_usage',
+  'credential_not_authorized',
   'upstream_overloaded',
   'upstream_error',
   'upstream_invalid_request',
@@ -147,6 +156,66 @@ export class Metrics implements RequestObserver {
       registers,
       collect() {
         for (const role of ROLES) this.set({ role }, sources.processes.count(role));
+      },
+    });
+    this.registerUsageLimits(registers, sources.usageLimits);
+  }
+
+  /** The account's usage limits: no samples until Claude Code has reported them (subscription logins only). */
+  private registerUsageLimits(registers: Registry[], limits: UsageLimits): void {
+    new Gauge({
+      name: 'bridge_usage_limit_utilization_ratio',
+      help: "Share of the Claude plan's usage window used (0 to 1), by window, as Claude Code last reported it",
+      labelNames: ['window'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [window, figures] of Object.entries(limits.current()?.windows ?? {})) {
+          if (figures.utilization !== null) this.set({ window }, figures.utilization);
+        }
+      },
+    });
+    new Gauge({
+      name: 'bridge_usage_limit_reset_timestamp_seconds',
+      help: "When the Claude plan's usage window resets (Unix time), by window",
+      labelNames: ['window'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [window, figures] of Object.entries(limits.current()?.windows ?? {})) {
+          if (figures.resetsAt !== null) this.set({ window }, figures.resetsAt);
+        }
+      },
+    });
+    new Gauge({
+      name: 'bridge_usage_limit_state',
+      help: 'The Claude plan limit state: 1 for the current one (allowed, allowed_warning, rejected)',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.reset();
+        const report = limits.current();
+        if (report) for (const state of LIMIT_STATES) this.set({ state }, report.status === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'bridge_usage_extra_usage_in_use',
+      help: 'Whether requests draw on paid extra usage (1) or on the plan (0)',
+      registers,
+      collect() {
+        this.reset();
+        const report = limits.current();
+        if (report) this.set(report.extraUsage.inUse ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'bridge_usage_limit_reported_timestamp_seconds',
+      help: 'When Claude Code last reported the usage limits (Unix time)',
+      registers,
+      collect() {
+        this.reset();
+        const report = limits.current();
+        if (report) this.set(Date.parse(report.reportedAt) / 1000);
       },
     });
   }

@@ -1,6 +1,7 @@
 import type { ActivityReport } from '../http/status-api-types.js';
 import { byId, el, setText } from './dom.js';
 import { formatCount, formatMs, shortEndpoint } from './format.js';
+import { renderUsage } from './usage-view.js';
 
 /**
  * The live figures: runs and queue against their limits, warm spares, live
@@ -31,6 +32,8 @@ export class ActivityView {
     setText(byId('count-live'), String(report.live.parked));
     setText(byId('count-live-of'), report.live.max === 0 ? '' : `/${report.live.max}`);
     byId('activity-card').classList.toggle('busy', report.running.length > 0);
+    // Claude Code reports the plan's usage after requests, so it lives with the live figures.
+    renderUsage(byId('cc-usage'), report.usageLimits);
 
     const origins = report.origins;
     const processes = Object.values(report.processes).reduce((a, b) => a + b, 0);

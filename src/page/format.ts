@@ -33,3 +33,26 @@ export function shortEndpoint(endpoint: string): string {
   const short = path.startsWith('/v1/') ? path.slice(4) : path;
   return method === 'POST' || method === 'GET' ? short : `${method} ${short}`;
 }
+
+const WINDOW_NAMES: Record<string, string> = {
+  five_hour: '5-hour',
+  seven_day: '7-day',
+  seven_day_opus: '7-day Opus',
+  seven_day_sonnet: '7-day Sonnet',
+  overage: 'extra usage',
+};
+
+/** "five_hour" → "5-hour"; unknown names with their underscores as spaces. */
+export function windowName(name: string): string {
+  return WINDOW_NAMES[name] ?? name.replace(/_/g, ' ');
+}
+
+/** 0.914 → "91%". */
+export function formatShare(share: number | null): string {
+  return share === null ? '—' : `${Math.round(share * 100)}%`;
+}
+
+/** A Unix time as a short local date and time, "Mon 14:03". */
+export function formatUnixTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
+}

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,27 @@ describe('refusals at start-up', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stdout).toBe('');
+  });
+
+  test('a --work-root that does not exist stops the start-up with exit code 1, naming the setting, not the port', async () => {
+    const missing = path.join(home, 'no-such-folder');
+    const { code, stderr } = await bridge(['--port', '0', '--work-root', missing]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`--work-root (BRIDGE_WORK_ROOT): the folder ${missing} does not exist`);
+    expect(stderr).not.toMatch(/listen|--host|--port/);
+  });
+
+  test('a --log-dir that cannot be written stops the start-up with exit code 1, naming the setting', async () => {
+    // A file where the folder should be: refused whoever runs the test (root ignores permission bits).
+    const file = path.join(home, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const { code, stderr } = await bridge(['--port', '0', '--log-dir', file], { BRIDGE_WORK_ROOT: home });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`--log-dir (BRIDGE_LOG_DIR): ${file} is not a folder`);
+    expect(stderr).not.toMatch(/listen|--host|--port/);
+    const { code: envCode, stderr: envStderr } = await bridge(['--port', '0'], { BRIDGE_LOG_DIR: path.join(file, 'logs') });
+    expect(envCode).toBe(1);
+    expect(envStderr).toContain('--log-dir (BRIDGE_LOG_DIR)');
   });
 
   test('a port in use is refused with exit code 1 and what to do', async () => {

@@ -6,7 +6,10 @@ import { useStack } from '../support/stack.js';
 
 // One run at a time, so that most requests below wait in the queue first:
 // a request that fails must give back its slot, or its place in the queue.
-const stack = useStack({ flags: { maxConcurrent: '1', maxQueue: '50', queueTimeoutMs: '120' } });
+// A stream starts after one keep-alive interval without a first event; the
+// interval is longer than any wait here, so a failure before the first event
+// keeps its HTTP status however long the queue takes on a loaded machine.
+const stack = useStack({ flags: { maxConcurrent: '1', maxQueue: '50', queueTimeoutMs: '120', keepAliveMs: '300' } });
 
 /** The fake upstream fails where the prompt says: before the first event, or mid-answer. */
 const stagedHandler: Handler = (request) => {

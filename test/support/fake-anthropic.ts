@@ -26,6 +26,12 @@ export interface StreamReply {
   cutAfterEvents?: number;
   /** Model named in message_start; defaults to the requested model. */
   model?: string;
+  /** Extra response headers (e.g. Anthropic's rate-limit headers). */
+  headers?: Record<string, string>;
+  /** Pause `ms` after every `events` SSE events: a long answer that comes as Claude writes it, not in one burst. */
+  pace?: { events: number; ms: number };
+  /** Hold the stream after this many SSE events until `until` settles (a silence as long as a test needs). */
+  holds?: Array<{ afterEvents: number; until: Promise<unknown> }>;
 }
 
 export interface ErrorReply {
@@ -189,7 +195,7 @@ export class FakeAnthropic {
   private async stream(reply: StreamReply, body: MessagesBody, res: http.ServerResponse): Promise<void> {
     if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
     if (res.destroyed) return;
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(reply.headers ?? {}) });
     let sent = 0;
     const send = async (event: string, data: Record<string, unknown>, pause = false): Promise<boolean> => {
       if (res.destroyed) return false;
@@ -199,6 +205,9 @@ export class FakeAnthropic {
       }
       res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
       sent++;
+      const hold = reply.holds?.find((h) => h.afterEvents === sent);
+      if (hold) await hold.until;
+      if (reply.pace && sent % reply.pace.events === 0) await sleep(reply.pace.ms);
       if (pause && reply.delayMs) await sleep(reply.delayMs);
       return true;
     };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { SDKMessage, SDKRateLimitInfo } from '@anthropic-ai/claude-agent-sdk';
 import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
 import type { RunEvent } from '../../src/core/types.js';
 
@@ -9,11 +9,15 @@ export function recording(name: string): SDKMessage[] {
 }
 
 /** A recorded run as the bridge's RunEvents, up to the end of the turn (throws as the normalizer does). */
-export function recordedEvents(name: string, options: { clientToolsOffered?: boolean; upstreamRetries?: number } = {}): RunEvent[] {
+export function recordedEvents(
+  name: string,
+  options: { clientToolsOffered?: boolean; upstreamRetries?: number; onRateLimit?: (info: SDKRateLimitInfo) => void } = {},
+): RunEvent[] {
   const normalizer = new SdkMessageNormalizer({
     clientToolPrefix: 'mcp__client__',
     upstreamRetries: options.upstreamRetries ?? 0,
     clientToolsOffered: options.clientToolsOffered ?? false,
+    ...(options.onRateLimit ? { onRateLimit: options.onRateLimit } : {}),
   });
   const events: RunEvent[] = [];
   for (const message of recording(name)) {

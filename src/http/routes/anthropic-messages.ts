@@ -11,7 +11,7 @@ import { toBridgeRequest } from '../../translate/anthropic-messages/to-bridge-re
 import { estimateInputTokens } from '../../translate/anthropic-messages/token-estimate.js';
 import { reportIgnored } from '../ignored-header.js';
 import { readJsonBody } from '../json-body.js';
-import { relayRun, startRun, type SseFrame } from '../run-relay.js';
+import { firstEventWithin, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface MessagesRouteDeps {
   service: CompletionService;
@@ -31,17 +31,6 @@ function messageId(): string {
 /** Anthropic's SSE names every event after its type; its clients skip events without a name. */
 function frames(events: AnthropicStreamEvent[]): SseFrame[] {
   return events.map((event) => ({ event: event.type, data: event }));
-}
-
-/** The first event, if it arrives within `ms`; undefined if it is still on its way (a failure still throws). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function modelName(model: ResolvedModel): string {
@@ -67,14 +56,12 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
       return c.json(message.message());
     }
 
-    // As with the other wire formats, the stream starts with Claude's first
-    // event, so that a request refused before then (login, limits, an
-    // overloaded API) gets its HTTP status, which Anthropic's clients retry
-    // on. A request still waiting after one keep-alive interval (queued, or
-    // Claude slow to start) gets its stream now, with pings, because
-    // clients and proxies give up on a silent connection; a failure after
-    // that arrives as an `error` event.
-    const first = await within(firstEvent, deps.keepAliveMs);
+    // As with the other wire formats, a request refused before the stream
+    // starts (login, limits, an overloaded API) gets its HTTP status, which
+    // Anthropic's clients retry on; one still waiting after a keep-alive
+    // interval gets its stream now (message_start, then pings), and a
+    // failure after that arrives as an `error` event.
+    const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
     return relayRun(
       c,
       {

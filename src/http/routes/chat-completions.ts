@@ -11,12 +11,14 @@ import { chatCompletionRequestSchema } from '../../translate/openai-chat/request
 import { toBridgeRequest } from '../../translate/openai-chat/to-bridge-request.js';
 import { reportIgnored } from '../ignored-header.js';
 import { readJsonBody } from '../json-body.js';
-import { relayRun, startRun } from '../run-relay.js';
+import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun } from '../run-relay.js';
 
 export interface ChatRouteDeps {
   service: CompletionService;
   logger: Logger;
   includeThinking: boolean;
+  /** Silence after which a stream gets a keep-alive comment; also how long a stream's start waits for Claude. */
+  keepAliveMs: number;
 }
 
 export { IGNORED_HEADER } from '../ignored-header.js';
@@ -34,14 +36,13 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking });
     reportIgnored(c, translation.ignored);
     const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
-    // Nothing is sent until Claude produced its first event, so failures that
-    // happen before the answer starts (login, limits, timeouts) still get
-    // their proper HTTP status instead of an error inside a 200 stream.
-    const first = await events.next();
+    const firstEvent = events.next();
     const id = completionId();
     const created = Math.floor(Date.now() / 1000);
 
     if (!translation.stream) {
+      // Nothing is sent until the answer is complete, so any failure gets its HTTP status.
+      const first = await firstEvent;
       const collector = new RunCollector();
       if (!first.done) collector.push(first.value);
       for await (const event of events) collector.push(event);
@@ -55,6 +56,11 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
       );
     }
 
+    // A failure before the stream starts gets its HTTP status; the stream
+    // starts at Claude's first event or after one keep-alive interval,
+    // whichever is first (see firstEventWithin), and a later failure ends it
+    // with an error frame.
+    const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
     const chunks = new ChatChunkStream({
       id,
       created,
@@ -70,7 +76,14 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
         fail: (error) => [{ data: toOpenAIErrorBody(error) }],
         done: () => [{ raw: '[DONE]' }],
       },
-      { trace, logger: deps.logger, events, first },
+      {
+        trace,
+        logger: deps.logger,
+        events,
+        first: first ?? firstEvent,
+        opening: first ? [] : [KEEP_ALIVE_COMMENT],
+        keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },
+      },
     );
   });
 }

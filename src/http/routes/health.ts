@@ -2,16 +2,19 @@ import type { Hono } from 'hono';
 import type { ExecutableInfo } from '../../claude/executable.js';
 import type { LoginTracker } from '../../claude/login-state.js';
 import type { ModelCatalog } from '../../claude/model-catalog.js';
+import type { UsageLimits } from '../../core/usage-limits.js';
 
 export interface HealthDeps {
   executable: () => Promise<ExecutableInfo>;
   login: LoginTracker;
   catalog: ModelCatalog;
+  usageLimits: UsageLimits;
   version: string;
 }
 
 /**
- * GET /health: whether Claude Code is there and what is known of its login.
+ * GET /health: whether Claude Code is there, what is known of its login, and
+ * whether the account's plan limit is reached (null until Claude Code reports it).
  * Open without an API key, so it says nothing secret: no paths, tokens or
  * account details, only states.
  */
@@ -39,6 +42,14 @@ export function registerHealth(app: Hono, deps: HealthDeps): void {
         source: snapshot.source,
         available: snapshot.entries.map((e) => e.alias),
       },
+      // The state only; the figures are at /bridge/api/usage and /metrics, behind the API key.
+      usage_limits: usageSummary(deps.usageLimits),
     });
   });
+}
+
+function usageSummary(limits: UsageLimits): { status: string; extra_usage_in_use: boolean; reported_at: string } | null {
+  const report = limits.current();
+  if (!report) return null;
+  return { status: report.status, extra_usage_in_use: report.extraUsage.inUse, reported_at: report.reportedAt };
 }

@@ -11,14 +11,14 @@ import { fromStored, toStoredResponse } from '../../translate/openai-responses/s
 import { toBridgeRequest, type StoredConversation } from '../../translate/openai-responses/to-bridge-request.js';
 import { reportIgnored } from '../ignored-header.js';
 import { readJsonBody } from '../json-body.js';
-import { relayRun, startRun, type SseFrame } from '../run-relay.js';
+import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface ResponsesRouteDeps {
   service: CompletionService;
   store: ResponseStore;
   logger: Logger;
   includeThinking: boolean;
-  /** Silence after which a stream gets a keep-alive comment. */
+  /** Silence after which a stream gets a keep-alive comment; also how long a stream's start waits for Claude. */
   keepAliveMs: number;
 }
 
@@ -62,10 +62,8 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     const previous = await previousConversation(body.previous_response_id);
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous });
     reportIgnored(c, translation.ignored);
-    const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
-    // Nothing is sent before Claude's first event, so a request refused
-    // before the answer starts still gets its HTTP status.
-    const first = await events.next();
+    const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    const firstEvent = events.next();
     const response = new ResponseEventStream({
       id: newId('resp'),
       createdAt: Math.floor(Date.now() / 1000),
@@ -74,12 +72,19 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     });
 
     if (!translation.stream) {
+      // Nothing is sent until the answer is complete, so any failure gets its HTTP status.
+      const first = await firstEvent;
       if (!first.done) response.push(first.value);
       for await (const event of events) response.push(event);
       await remember(response.response(), translation.conversation);
       return c.json(response.response());
     }
 
+    // A failure before the stream starts gets its HTTP status; the stream
+    // starts at Claude's first event or after one keep-alive interval
+    // (response.created at once, as OpenAI's API does), and a later failure
+    // ends it with response.failed.
+    const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
     return relayRun(
       c,
       {
@@ -90,7 +95,14 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
         },
         fail: (error) => frames(response.fail(error)),
       },
-      { trace, logger, events, first, keepAlive: { intervalMs: deps.keepAliveMs, frame: { comment: 'keep-alive' } } },
+      {
+        trace,
+        logger,
+        events,
+        first: first ?? firstEvent,
+        opening: first ? [] : frames(response.begin(model.entry.resolvedId ?? model.entry.alias)),
+        keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },
+      },
     );
   });
 

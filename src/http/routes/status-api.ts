@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { BridgeError } from '../../errors/bridge-error.js';
 import type { StatusFeedEvent } from '../../observe/status-feed.js';
 import { sseResponse } from '../sse.js';
-import { activityReport, requestDetail, requestList, requestRow, statusReport, type StatusSources } from '../status-report.js';
+import { activityReport, requestDetail, requestList, requestRow, statusReport, usageReport, type StatusSources } from '../status-report.js';
 
 /** How often a live stream looks for changes nothing announces (a spare becoming ready). */
 const POLL_MS = 1_000;
@@ -14,6 +14,7 @@ export const STATUS_API_PREFIX = '/bridge/api';
  * /v1 (the caller puts that middleware in front):
  *   GET status          what the bridge is and how it is set up
  *   GET activity        the live figures
+ *   GET usage           the account's usage limits as Claude Code last reported them
  *   GET requests        the recent requests
  *   GET requests/{id}   one request with its body and answer (session log on)
  *   GET events          server-sent events: activity on change, each request as it ends
@@ -21,6 +22,7 @@ export const STATUS_API_PREFIX = '/bridge/api';
 export function registerStatusApi(app: Hono, sources: StatusSources): void {
   app.get(`${STATUS_API_PREFIX}/status`, async (c) => c.json(await statusReport(sources)));
   app.get(`${STATUS_API_PREFIX}/activity`, (c) => c.json(activityReport(sources)));
+  app.get(`${STATUS_API_PREFIX}/usage`, (c) => c.json(usageReport(sources)));
   app.get(`${STATUS_API_PREFIX}/requests`, (c) => c.json(requestList(sources)));
   app.get(`${STATUS_API_PREFIX}/requests/:id`, (c) => {
     const id = c.req.param('id');

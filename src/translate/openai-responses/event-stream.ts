@@ -54,13 +54,25 @@ export class ResponseEventStream {
   private incomplete: ResponseObject['incomplete_details'] = null;
   private error: ResponseObject['error'] = null;
   private completedAt: number | null = null;
+  private begun = false;
 
   constructor(private readonly options: ResponseStreamOptions) {}
+
+  /**
+   * Open the stream before Claude's first event (a slow start): the opening
+   * events name the model asked for; the run's own start then adds nothing
+   * but the model that answers.
+   */
+  begin(model: string): ResponsesStreamEvent[] {
+    return this.push({ type: 'start', model });
+  }
 
   push(event: RunEvent): ResponsesStreamEvent[] {
     switch (event.type) {
       case 'start':
         this.model = event.model;
+        if (this.begun) return [];
+        this.begun = true;
         return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
       case 'thinking': {
         if (!this.options.includeThinking) return [];

@@ -1,0 +1,215 @@
+import { createParser } from 'eventsource-parser';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Reply } from '../support/fake-anthropic.js';
+import { nginxInstalled, NGINX, readmeNginxLocation, startNginx, type Nginx } from '../support/nginx.js';
+import { useStack } from '../support/stack.js';
+
+/**
+ * Streams through a real nginx with its defaults (proxy_buffering on) and the
+ * README's location block, its proxy_read_timeout cut to four seconds (short,
+ * yet long enough for a loaded test machine to answer at all): a silent
+ * thinking phase and a pause mid-answer, each longer than that timeout, and a
+ * 20,000-token answer. Every silence is ended by the client having seen
+ * enough keep-alives, never by a fixed wait.
+ */
+const PROXY_READ_TIMEOUT_MS = 4000;
+const KEEP_ALIVE_MS = 1000;
+/** Keep-alives the client must see before a silence ends: together longer than the proxy's timeout. */
+const KEEP_ALIVES_PER_SILENCE = Math.ceil((PROXY_READ_TIMEOUT_MS * 1.5) / KEEP_ALIVE_MS);
+const TOKENS = 20_000;
+const PAUSE_AFTER_TOKEN = 10_000;
+
+if (!nginxInstalled) {
+  console.warn(`reverse-proxy tests skipped: nginx is not installed at ${NGINX} (apt-get install nginx; .ci/run installs it)`);
+}
+
+const stack = useStack({ overrides: { keepAliveMs: KEEP_ALIVE_MS } });
+let nginx: Nginx | undefined;
+beforeAll(async () => {
+  // Claude Code's model list first: a request that waited for it could not answer within the proxy's timeout.
+  await stack.server.catalog.list();
+  if (!nginxInstalled) return;
+  const location = readmeNginxLocation()
+    .replace('http://127.0.0.1:8000', stack.server.url)
+    .replace(/proxy_read_timeout\s+\S+;/, `proxy_read_timeout ${PROXY_READ_TIMEOUT_MS}ms;`);
+  expect(location).toContain(`proxy_read_timeout ${PROXY_READ_TIMEOUT_MS}ms;`);
+  nginx = await startNginx(location);
+});
+afterAll(async () => {
+  await nginx?.stop();
+});
+
+/** Something to wait for: resolves when `check` holds after a change, or fails after a bound with what was seen. */
+class Watch {
+  private waiters: Array<() => void> = [];
+  changed(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  async until(check: () => boolean, what: string, describe: () => string): Promise<void> {
+    const deadline = Date.now() + 90_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}: ${describe()}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 1000);
+      });
+    }
+  }
+}
+
+function release(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+interface Api {
+  path: string;
+  body: Record<string, unknown>;
+  /** The text token an event carries, if any. */
+  token(event: string | undefined, data: string): string | undefined;
+  keepAlive(event: string | undefined, comment: boolean): boolean;
+  /** The stream's proper last event. */
+  ended(event: string | undefined, data: string): boolean;
+  failed(event: string | undefined, data: string): boolean;
+}
+
+const APIS: Record<string, Api> = {
+  'chat completions': {
+    path: '/v1/chat/completions',
+    body: { model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'write a lot' }] },
+    token: (_e, data) => (data === '[DONE]' ? undefined : (JSON.parse(data).choices?.[0]?.delta?.content as string | undefined)),
+    keepAlive: (_e, comment) => comment,
+    ended: (_e, data) => data === '[DONE]',
+    failed: (_e, data) => data.startsWith('{"error"'),
+  },
+  responses: {
+    path: '/v1/responses',
+    body: { model: 'sonnet', stream: true, input: 'write a lot' },
+    token: (event, data) => (event === 'response.output_text.delta' ? (JSON.parse(data).delta as string) : undefined),
+    keepAlive: (_e, comment) => comment,
+    ended: (event) => event === 'response.completed',
+    failed: (event) => event === 'response.failed' || event === 'error',
+  },
+  'anthropic messages': {
+    path: '/v1/messages',
+    body: { model: 'sonnet', stream: true, max_tokens: 64_000, messages: [{ role: 'user', content: 'write a lot' }] },
+    token: (event, data) => (event === 'content_block_delta' ? (JSON.parse(data).delta.text as string | undefined) : undefined),
+    keepAlive: (event) => event === 'ping',
+    ended: (event) => event === 'message_stop',
+    failed: (event) => event === 'error',
+  },
+};
+
+const tokens = Array.from({ length: TOKENS }, (_, i) => `w${i} `);
+
+describe.skipIf(!nginxInstalled)('streams through nginx (default buffering, short proxy_read_timeout)', () => {
+  test.each(Object.keys(APIS))('%s: survives silences longer than the timeout, and tokens arrive as they come', async (name) => {
+    const api = APIS[name]!;
+    const thinking = release();
+    const pause = release();
+    // message_start, the thinking block's start: silence. Then thinking, its
+    // signature and end, the text block's start, and PAUSE_AFTER_TOKEN tokens: silence again.
+    const reply: Reply = {
+      blocks: [{ type: 'thinking', thinking: ['Considering.'] }, { type: 'text', text: tokens }],
+      usage: { output_tokens: TOKENS },
+      // Claude writes a long answer over time; a single burst of 10,000 events would only measure how fast a backlog drains.
+      pace: { events: 200, ms: 10 },
+      holds: [
+        { afterEvents: 2, until: thinking.promise },
+        { afterEvents: 6 + PAUSE_AFTER_TOKEN, until: pause.promise },
+      ],
+    };
+    stack.fake.reply(reply);
+
+    const seen = { status: 0, keepAlives: 0, tokens: [] as string[], ended: false, failed: '', events: 0 };
+    const watch = new Watch();
+    const parser = createParser({
+      onEvent: (message) => {
+        seen.events++;
+        if (api.keepAlive(message.event, false)) seen.keepAlives++;
+        const token = api.token(message.event, message.data);
+        if (token) seen.tokens.push(token);
+        if (api.ended(message.event, message.data)) seen.ended = true;
+        if (api.failed(message.event, message.data)) seen.failed = message.data;
+        watch.changed();
+      },
+      onComment: () => {
+        if (api.keepAlive(undefined, true)) seen.keepAlives++;
+        watch.changed();
+      },
+    });
+    const reading = (async () => {
+      const res = await fetch(`${nginx!.url}${api.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'unused' },
+        body: JSON.stringify(api.body),
+      });
+      seen.status = res.status;
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body!) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      watch.changed();
+    })();
+    const state = () => JSON.stringify({ ...seen, tokens: seen.tokens.length });
+
+    // The silent thinking phase: the stream has started and keep-alives get through nginx.
+    await watch.until(() => seen.keepAlives >= KEEP_ALIVES_PER_SILENCE, 'keep-alives during the thinking phase', state);
+    expect(seen.status).toBe(200);
+    expect(seen.tokens).toHaveLength(0);
+    thinking.resolve();
+
+    // Half the answer reaches the client while Claude is still pausing: nothing is held back by the proxy.
+    await watch.until(() => seen.tokens.length >= PAUSE_AFTER_TOKEN, `the first ${PAUSE_AFTER_TOKEN} tokens before the pause ends`, state);
+    expect(seen.tokens).toHaveLength(PAUSE_AFTER_TOKEN);
+    const keepAlivesBeforePause = seen.keepAlives;
+    await watch.until(() => seen.keepAlives >= keepAlivesBeforePause + KEEP_ALIVES_PER_SILENCE, 'keep-alives during the pause', state);
+    expect(seen.tokens).toHaveLength(PAUSE_AFTER_TOKEN);
+    pause.resolve();
+
+    await reading;
+    expect(seen.failed).toBe('');
+    expect(seen.ended).toBe(true);
+    expect(seen.tokens.join('')).toBe(tokens.join(''));
+  }, 240_000);
+});
+
+describe('a stream slow to start', () => {
+  test.each(Object.keys(APIS))('%s: starts after one keep-alive interval, and a failure after that is an error in the stream', async (name) => {
+    const api = APIS[name]!;
+    const held = release();
+    // Claude Code gets message_start, then silence, then the connection breaks.
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['never'] }], holds: [{ afterEvents: 1, until: held.promise }], cutAfterEvents: 1 });
+    const seen = { status: 0, keepAlives: 0, tokens: [] as string[], failed: '', ended: false };
+    const watch = new Watch();
+    const parser = createParser({
+      onEvent: (message) => {
+        if (api.keepAlive(message.event, false)) seen.keepAlives++;
+        if (api.failed(message.event, message.data)) seen.failed = message.data;
+        if (api.ended(message.event, message.data)) seen.ended = true;
+        watch.changed();
+      },
+      onComment: () => {
+        if (api.keepAlive(undefined, true)) seen.keepAlives++;
+        watch.changed();
+      },
+    });
+    const reading = (async () => {
+      const res = await fetch(`${stack.server.url}${api.path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(api.body),
+      });
+      seen.status = res.status;
+      watch.changed();
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body!) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      watch.changed();
+    })();
+    await watch.until(() => seen.keepAlives >= 2, 'keep-alives before the first token', () => JSON.stringify(seen));
+    expect(seen.status).toBe(200);
+    held.resolve();
+    await reading;
+    expect(seen.ended).toBe(false);
+    expect(seen.failed).toMatch(/Claude|connection|broke off/);
+  });
+});

@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { describe, expect, test } from 'vitest';
+import { RequestTrace } from '../../src/core/request-trace.js';
+import type { RunEvent } from '../../src/core/types.js';
+import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun } from '../../src/http/run-relay.js';
+import { silentLogger } from '../../src/logger.js';
+
+/** A run that yields `count` events, each after `gapMs`, then ends. */
+async function* paced(count: number, gapMs: number): AsyncGenerator<RunEvent> {
+  yield { type: 'start', model: 'claude-test' };
+  for (let i = 0; i < count; i++) {
+    await new Promise((r) => setTimeout(r, gapMs));
+    yield { type: 'thinking', text: 'hidden' };
+  }
+  yield { type: 'end', stopReason: 'end_turn', stopSequence: null, usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } };
+}
+
+function relayApp(events: () => AsyncGenerator<RunEvent>, keepAliveMs: number): Hono {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    const run = events();
+    const trace = new RequestTrace('req_test', 'GET /', { address: undefined, userAgent: undefined }, []);
+    return relayRun(
+      c,
+      {
+        // Thinking the client did not ask for: no frame.
+        push: (event) => (event.type === 'thinking' ? [] : [{ data: event.type }]),
+        fail: (error) => [{ data: error.message }],
+      },
+      { trace, logger: silentLogger(), events: run, first: run.next(), keepAlive: { intervalMs: keepAliveMs, frame: KEEP_ALIVE_COMMENT } },
+    );
+  });
+  return app;
+}
+
+describe('stream keep-alives', () => {
+  test('events that give the client no frame do not hold keep-alives off', async () => {
+    // Twenty events 50 ms apart: a second of silence for the client, five keep-alive intervals.
+    const res = await relayApp(() => paced(20, 50), 200).request('/');
+    const text = await res.text();
+    expect(text.startsWith('data: "start"')).toBe(true);
+    expect(text.split(': keep-alive\n\n').length - 1).toBeGreaterThanOrEqual(2);
+    expect(text.endsWith('data: "end"\n\n')).toBe(true);
+  });
+
+  test('firstEventWithin: the first event when it comes in time, undefined when it is late, the failure when it fails', async () => {
+    expect(await firstEventWithin(Promise.resolve({ done: false, value: { type: 'start', model: 'm' } }), 100)).toEqual({
+      done: false,
+      value: { type: 'start', model: 'm' },
+    });
+    expect(await firstEventWithin(new Promise(() => undefined), 10)).toBeUndefined();
+    await expect(firstEventWithin(Promise.reject(new Error('refused')), 100)).rejects.toThrow('refused');
+  });
+});
