@@ -7,7 +7,7 @@ import { HumanMessage, type AIMessageChunk } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { tool as langchainTool } from '@langchain/core/tools';
 import { ChatOpenAI } from '@langchain/openai';
-import { Agent, OpenAIChatCompletionsModel, OpenAIResponsesModel, run, setTracingDisabled, tool as agentTool } from '@openai/agents';
+import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, tool as agentTool } from '@openai/agents';
 import { generateText, stepCountIs, streamText, tool, type LanguageModel } from 'ai';
 import { EnvHttpProxyAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -49,12 +49,16 @@ describe('OpenAI Agents SDK', () => {
     execute: async ({ key }) => `value-of-${key}`,
   });
 
-  describe.each([
-    ['Responses model', () => new OpenAIResponsesModel(agentsOpenAIClient() as never, 'sonnet')],
-    ['Chat Completions model', () => new OpenAIChatCompletionsModel(agentsOpenAIClient() as never, 'sonnet')],
-  ])('%s', (_name, model) => {
+  // Set up as the README says: the bridge as the default OpenAI client, a model by name, either API.
+  describe.each(['responses', 'chat_completions'] as const)('%s', (api) => {
+    beforeAll(() => {
+      setDefaultOpenAIClient(agentsOpenAIClient() as never);
+      setOpenAIAPI(api);
+    });
+    afterAll(() => setOpenAIAPI('responses'));
+
     test('a function tool, a streamed run, and a second turn with the history', async () => {
-      const agent = new Agent({ name: 'Assistant', instructions: 'Use tools when asked.', model: model(), tools: [lookup] });
+      const agent = new Agent({ name: 'Assistant', instructions: 'Use tools when asked.', model: 'sonnet', tools: [lookup] });
       const mark = marker('agents');
       const first = await run(agent, `Look it up. ${agentScript([{ tool: 'lookup', input: { key: mark } }], 'Found.')}`);
       expect(first.finalOutput).toBe(`Found. Result: value-of-${mark}`);
@@ -70,7 +74,9 @@ describe('OpenAI Agents SDK', () => {
       expect(second.finalOutput).toBe(`Again ${mark}.`);
       const turns = conversation(bench.stack.fake.lastRequest.body);
       expect(turns.flatMap((t) => t.content.map((b) => b.type))).toEqual(expect.arrayContaining(['tool_use', 'tool_result']));
-      expectAnswered(exchangesWith(bench.wire, mark));
+      const exchanges = exchangesWith(bench.wire, mark);
+      expectAnswered(exchanges);
+      expect(new Set(exchanges.map((e) => e.path))).toEqual(new Set([api === 'responses' ? '/v1/responses' : '/v1/chat/completions']));
     });
   });
 });
