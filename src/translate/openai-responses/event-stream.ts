@@ -1,5 +1,4 @@
 import type { RunEvent, StopReason } from '../../core/types.js';
-import type { ClientTool } from './tool-names.js';
 import type { BridgeError } from '../../errors/bridge-error.js';
 import { toOpenAIToolCallId } from '../openai-chat/tool-call-id.js';
 import { StreamedStringField } from '../streamed-string-field.js';
@@ -14,6 +13,7 @@ import {
   type ResponseSettings,
   type SummaryText,
 } from './response-object.js';
+import type { ClientTool } from './tool-names.js';
 
 /** One streamed event of the Responses API (its `type` names it; every one carries a sequence_number). */
 export type ResponsesStreamEvent = { type: string; sequence_number: number; [field: string]: unknown };
