@@ -160,6 +160,14 @@ describe('toBridgeRequest (Anthropic messages)', () => {
     ]);
   });
 
+  test('only the billing line is left out when more text follows it', () => {
+    const { request } = translate({
+      system: 'x-anthropic-billing-header: cc_version=1; cc_entrypoint=cli;\n\nBe brief.',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(request.system).toBe('Be brief.');
+  });
+
   test('max_tokens is required, as in Anthropic API', () => {
     expect(anthropicMessagesRequestSchema.safeParse({ messages: [{ role: 'user', content: 'x' }] }).success).toBe(false);
   });

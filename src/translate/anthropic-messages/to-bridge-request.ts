@@ -267,15 +267,18 @@ const BILLING_HEADER = 'x-anthropic-billing-header:';
  * The system prompt's text. Claude Code, as a client of this API, sends its
  * billing line as the first system block; it is accounting for Anthropic's
  * API, not an instruction, and the bridge's own Claude Code sends its own,
- * so it is left out rather than shown to Claude as prompt text.
+ * so that line is left out rather than shown to Claude as prompt text (and
+ * only that line, should a client put more text after it).
  */
 function systemText(system: AnthropicCountTokensRequest['system'], notes: Set<string>): string[] {
   if (system === undefined) return [];
   const blocks = typeof system === 'string' ? [{ text: system }] : system;
-  const kept = blocks.filter((block) => {
-    if (!block.text.startsWith(BILLING_HEADER)) return true;
+  const kept = blocks.flatMap((block) => {
+    if (!block.text.startsWith(BILLING_HEADER)) return [block];
     notes.add(`system[].${BILLING_HEADER.slice(0, -1)}`);
-    return false;
+    const newline = block.text.indexOf('\n');
+    const rest = newline < 0 ? '' : block.text.slice(newline + 1).replace(/^\n+/, '');
+    return rest === '' ? [] : [{ text: rest }];
   });
   return kept.length > 0 ? [textOfSystem(kept)] : [];
 }
