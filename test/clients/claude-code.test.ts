@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { bundledExecutablePath } from '../../src/claude/executable.js';
 import { agentScript } from '../support/agent-script.js';
 import { clientEnv, exchangesWith, expectAnswered, marker, runAgent, useClientBench } from '../support/agent-clients.js';
@@ -10,6 +10,8 @@ import { conversation, systemText } from '../support/fake-anthropic.js';
  * (`ANTHROPIC_BASE_URL`), unmodified: the executable that comes with the
  * Agent SDK, in print mode with its own tools allowed.
  */
+// A real client's run takes seconds, and many more on a loaded machine: it gets longer than the suite's default.
+vi.setConfig({ testTimeout: 180_000 });
 const bench = useClientBench();
 const CLAUDE = bundledExecutablePath()!;
 

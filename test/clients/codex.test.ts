@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { agentScript } from '../support/agent-script.js';
 import { clientEnv, exchangesWith, expectAnswered, marker, packageBin, runAgent, useClientBench } from '../support/agent-clients.js';
 import { conversation } from '../support/fake-anthropic.js';
@@ -12,6 +12,8 @@ import { conversation } from '../support/fake-anthropic.js';
  * tools, a namespace, a hosted web search), store off, history resent in
  * full on every request.
  */
+// A real client's run takes seconds, and many more on a loaded machine: it gets longer than the suite's default.
+vi.setConfig({ testTimeout: 180_000 });
 const bench = useClientBench();
 const CODEX = packageBin('@openai/codex', 'bin/codex.js');
 

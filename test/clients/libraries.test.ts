@@ -11,7 +11,7 @@ import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTracingDisabled, t
 import { generateText, stepCountIs, streamText, tool, type LanguageModel } from 'ai';
 import { EnvHttpProxyAgent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { agentScript } from '../support/agent-script.js';
 import { exchangesWith, expectAnswered, marker, useClientBench } from '../support/agent-clients.js';
 import { conversation } from '../support/fake-anthropic.js';
@@ -23,6 +23,8 @@ import { conversation } from '../support/fake-anthropic.js';
  * HTTP goes through a dispatcher that sends anything beyond loopback to the
  * refusing proxy, so a library that phones home is caught.
  */
+// A real client's run takes seconds, and many more on a loaded machine: it gets longer than the suite's default.
+vi.setConfig({ testTimeout: 180_000 });
 const bench = useClientBench();
 
 let previousDispatcher: Dispatcher;

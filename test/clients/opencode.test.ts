@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { agentScript } from '../support/agent-script.js';
 import { clientEnv, exchangesWith, expectAnswered, marker, packageBin, runAgent, useClientBench } from '../support/agent-clients.js';
 import { conversation } from '../support/fake-anthropic.js';
@@ -10,6 +10,8 @@ import { conversation } from '../support/fake-anthropic.js';
  * OpenAI-compatible provider (Chat Completions, streamed, with opencode's own
  * tools), otherwise at its default settings.
  */
+// A real client's run takes seconds, and many more on a loaded machine: it gets longer than the suite's default.
+vi.setConfig({ testTimeout: 180_000 });
 const bench = useClientBench();
 const OPENCODE = packageBin('opencode-ai', 'bin/opencode.exe');
 

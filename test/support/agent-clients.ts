@@ -121,7 +121,7 @@ export function runAgent(command: string, args: string[], options: { cwd: string
     const timer = setTimeout(() => {
       endGroup();
       reject(new Error(`${path.basename(command)} ${args.join(' ')} did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 90_000);
+    }, options.timeoutMs ?? 150_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
