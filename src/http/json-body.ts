@@ -3,8 +3,13 @@ import type { z } from 'zod';
 import { invalidRequest } from '../errors/bridge-error.js';
 import { zodToBridgeError } from '../translate/zod-errors.js';
 
-/** Read the body as JSON and validate it; a 400 naming the problem otherwise. */
-export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
+/**
+ * Read the body as JSON and validate it; a 400 naming the problem
+ * otherwise. Returns the body validated, and the JSON as the client sent
+ * it: validation drops keys the schema does not know, and the translators
+ * name those keys back to the client.
+ */
+export async function readJsonRequest<S extends z.ZodType>(c: Context, schema: S): Promise<{ body: z.infer<S>; raw: unknown }> {
   const text = await c.req.text();
   if (text.trim() === '') throw invalidRequest('The request body is empty; send a JSON object.', null, 'invalid_json');
   let value: unknown;
@@ -18,5 +23,5 @@ export async function readJsonBody<S extends z.ZodType>(c: Context, schema: S): 
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodToBridgeError(parsed.error);
-  return parsed.data;
+  return { body: parsed.data, raw: value };
 }

@@ -135,8 +135,6 @@ describe('bad requests', () => {
     ['{"messages":[{"role":"user","content":"hi"}],"top_logprobs":2}', 'top_logprobs', 'unsupported_parameter'],
     ['{"messages":[{"role":"user","content":"hi"}],"modalities":["text","audio"]}', 'modalities', 'unsupported_parameter'],
     ['{"messages":[{"role":"user","content":"hi"}],"audio":{"voice":"alloy","format":"mp3"}}', 'audio', 'unsupported_parameter'],
-    ['{"messages":[{"role":"user","content":"hi"}],"prediction":{"type":"content","content":"x"}}', 'prediction', 'unsupported_parameter'],
-    ['{"messages":[{"role":"user","content":"hi"}],"web_search_options":{}}', 'web_search_options', 'unsupported_parameter'],
     ['{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"x","format":"wav"}}]}]}', 'messages[0].content[0]', 'unsupported_content'],
   ])('%s → 400 naming %s', async (body, param, code) => {
     const res = await post(body);
@@ -168,10 +166,20 @@ describe('bad requests', () => {
     const res = await fetch(`${stack.baseURL}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'haiku', messages: [{ role: 'user', content: 'hi' }], temperature: 0.2, top_k: 5, seed: 1 }),
+      body: JSON.stringify({
+        model: 'haiku',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }] }],
+        temperature: 0.2,
+        top_k: 5,
+        seed: 1,
+        prediction: { type: 'content', content: 'x' },
+        web_search_options: {},
+      }),
     });
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-claude-code-bridge-ignored')).toBe('seed, temperature, top_k');
+    expect(res.headers.get('x-claude-code-bridge-ignored')).toBe(
+      'messages[].content[].cache_control, prediction, seed, temperature, top_k, web_search_options',
+    );
   });
 });
 

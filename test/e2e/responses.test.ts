@@ -202,12 +202,115 @@ describe('stored responses and previous_response_id', () => {
   });
 });
 
+describe('tools as agents declare them', () => {
+  const codexTools = [
+    { type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } }, strict: false, defer_loading: false },
+    {
+      type: 'namespace',
+      name: 'multi_agent_v1',
+      description: 'Tools for sub-agents.',
+      tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: {} }, strict: false }],
+    },
+    { type: 'custom', name: 'apply_patch', description: 'Edit files with a patch.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "*** Begin Patch" /.+/s' } },
+    { type: 'web_search', external_web_access: false },
+  ] as unknown as OpenAI.Responses.Tool[];
+  const patch = '*** Begin Patch\n*** Add File: hello.txt\n+Hello, "world"\n*** End Patch';
+
+  test('a custom tool call streams its input as text; its output continues the turn Claude is waiting in', async () => {
+    const json = JSON.stringify({ input: patch });
+    stack.fake.reply({ blocks: [{ type: 'tool_use', id: 'toolu_01P', name: 'mcp__client__apply_patch', input: { input: patch }, chunks: [json.slice(0, 20), json.slice(20, 45), json.slice(45)] }] });
+    const { data, response } = await stack.openai.responses.create({ model: 'sonnet', input: 'Add hello.txt', tools: codexTools, store: false, stream: true }).withResponse();
+    expect(response.headers.get('x-claude-code-bridge-ignored')).toBe('tools[].defer_loading, tools[].web_search');
+    const events = await collect(data);
+    const deltas = events.filter((e) => e.type === 'response.custom_tool_call_input.delta').map((e) => (e as { delta: string }).delta);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(patch);
+    const done = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
+    assertSchema('Response', done);
+    const call = done.output[0] as OpenAI.Responses.ResponseCustomToolCall;
+    expect(call).toMatchObject({ type: 'custom_tool_call', call_id: 'call_01P', name: 'apply_patch', input: patch });
+    expect(call.id).toMatch(/^ctc_/);
+    const offered = clientTools(stack.fake.lastRequest);
+    expect(offered.map((t) => t.name).sort()).toEqual(['mcp__client__apply_patch', 'mcp__client__exec_command', 'mcp__client__multi_agent_v1__spawn_agent']);
+    expect(offered.find((t) => t.name === 'mcp__client__apply_patch')!.input_schema).toMatchObject({ required: ['input'], properties: { input: { type: 'string' } } });
+
+    // As Codex continues (store off): the whole conversation, with the call and its output.
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Added.' }] });
+    const answer = await stack.openai.responses.create({
+      model: 'sonnet',
+      tools: codexTools,
+      store: false,
+      input: [
+        { role: 'user', content: 'Add hello.txt' },
+        { type: 'custom_tool_call', call_id: call.call_id, name: 'apply_patch', input: patch },
+        { type: 'custom_tool_call_output', call_id: call.call_id, output: 'Success. Updated: A hello.txt' },
+      ],
+    });
+    expect(answer.output_text).toBe('Added.');
+    const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns[1]!.content).toEqual([{ type: 'tool_use', id: 'toolu_01P', name: 'mcp__client__apply_patch', input: { input: patch } }]);
+    expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_01P', content: [{ type: 'text', text: 'Success. Updated: A hello.txt' }] });
+  });
+
+  test('a namespaced function comes back with its namespace, and can be sent back so', async () => {
+    stack.fake.reply({ blocks: [{ type: 'tool_use', id: 'toolu_01S', name: 'mcp__client__multi_agent_v1__spawn_agent', input: {} }] });
+    const first = await stack.openai.responses.create({ model: 'sonnet', input: 'Spawn one.', tools: codexTools, store: false });
+    assertSchema('Response', first);
+    expect(first.output[0]).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'multi_agent_v1', call_id: 'call_01S' });
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Spawned.' }] });
+    await stack.openai.responses.create({
+      model: 'sonnet',
+      tools: codexTools,
+      store: false,
+      input: [
+        { role: 'user', content: 'Spawn one.' },
+        { type: 'function_call', call_id: 'call_01S', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{}' } as OpenAI.Responses.ResponseInputItem,
+        { type: 'function_call_output', call_id: 'call_01S', output: 'agent 7' },
+      ],
+    });
+    expect(conversation(stack.fake.lastRequest.body)[1]!.content).toEqual([
+      { type: 'tool_use', id: 'toolu_01S', name: 'mcp__client__multi_agent_v1__spawn_agent', input: {} },
+    ]);
+  });
+
+  test('item references name items of stored responses; an unknown one is a 400 naming it', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_01R', name: 'mcp__client__get_weather', input: { city: 'Oslo' } }] });
+    const first = await stack.openai.responses.create({ model: 'sonnet', input: 'Weather in Oslo?', tools: [weatherTool] });
+    const [message, call] = first.output as [OpenAI.Responses.ResponseOutputMessage, OpenAI.Responses.ResponseFunctionToolCall];
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Cold in Oslo.' }] });
+    const second = await stack.openai.responses.create({
+      model: 'sonnet',
+      tools: [weatherTool],
+      input: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        { type: 'item_reference', id: message.id },
+        { type: 'item_reference', id: call.id! },
+        { type: 'function_call_output', call_id: call.call_id, output: '-5C' },
+      ],
+    });
+    expect(second.output_text).toBe('Cold in Oslo.');
+    const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns[1]!.content).toEqual([
+      { type: 'text', text: 'Let me check.' },
+      { type: 'tool_use', id: 'toolu_01R', name: 'mcp__client__get_weather', input: { city: 'Oslo' } },
+    ]);
+    const requests = stack.fake.messageRequests.length;
+    const missing = `fc_${'0'.repeat(52)}`;
+    expect(
+      await apiError(stack.openai.responses.create({ model: 'sonnet', input: [{ role: 'user', content: 'x' }, { type: 'item_reference', id: missing }] })),
+    ).toMatchObject({ status: 400, code: 'item_not_found', param: 'input[1].id', message: expect.stringContaining(missing) });
+    expect(stack.fake.messageRequests).toHaveLength(requests);
+  });
+});
+
 describe('errors', () => {
   test('bad requests and unknown models are OpenAI-shaped 4xx before Claude is called', async () => {
     expect(await apiError(stack.openai.responses.create({ model: 'gpt-4o', input: 'x' }))).toMatchObject({ status: 404, code: 'model_not_found' });
     expect(
-      await apiError(stack.openai.responses.create({ model: 'sonnet', input: 'x', tools: [{ type: 'web_search' }] as OpenAI.Responses.Tool[] })),
-    ).toMatchObject({ status: 400, code: 'unsupported_tool_type', param: 'tools[0].type' });
+      await apiError(
+        stack.openai.responses.create({ model: 'sonnet', input: 'x', tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search_preview' } }),
+      ),
+    ).toMatchObject({ status: 400, code: 'invalid_tool_choice', param: 'tool_choice' });
     const wrongMethod = await fetch(`${stack.baseURL}/responses/resp_x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET, DELETE');

@@ -11,8 +11,10 @@ import { noisePng } from '../support/png.js';
 
 const PNG_BASE64 = noisePng(4, 4).toString('base64');
 
-const translate = (body: Record<string, unknown>, includeThinking = true) =>
-  toBridgeRequest(anthropicMessagesRequestSchema.parse({ max_tokens: 1024, ...body }), { includeThinking });
+const translate = (body: Record<string, unknown>, includeThinking = true) => {
+  const raw = { max_tokens: 1024, ...body };
+  return toBridgeRequest(anthropicMessagesRequestSchema.parse(raw), { includeThinking, raw });
+};
 
 describe('toBridgeRequest (Anthropic messages)', () => {
   test('system (string, blocks, system-role messages), history, limits and stop sequences', () => {
@@ -103,13 +105,67 @@ describe('toBridgeRequest (Anthropic messages)', () => {
     [{ messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/tiff', data: 'AAAA' } }] }] }, 'messages[0].content[0].source', 'invalid_image_format'],
     [{ messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'nope' }] }] }, 'messages[0].content[0].tool_use_id', 'unknown_tool_use_id'],
     [{ messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'a', name: 'b', input: {} }] }] }, 'messages[0].content[0]', 'invalid_content'],
-    [{ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }, 'tools[0].type', 'unsupported_tool_type'],
+    [{ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'bash_20250124', name: 'bash' }] }, 'tools[0].type', 'unsupported_tool_type'],
     [{ messages: [{ role: 'user', content: 'x' }], tools: [{ name: 'bad name', input_schema: { type: 'object' } }] }, 'tools[0].name', 'invalid_function_name'],
     [{ messages: [{ role: 'user', content: 'x' }], tool_choice: { type: 'tool', name: 'missing' } }, 'tool_choice.name', 'invalid_tool_choice'],
     [{ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: '{' }] }, 'messages[1]', 'conversation_ends_with_assistant'],
-    [{ messages: [{ role: 'user', content: 'x' }], container: 'c' }, 'container', 'unsupported_parameter'],
+    [{ messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }], tool_choice: { type: 'tool', name: 'web_search' } }, 'tool_choice.name', 'invalid_tool_choice'],
   ])('refuses %j', (body, param, code) => {
     expect(thrownBridgeError(() => translate(body))).toMatchObject({ status: 400, param, code });
+  });
+
+  test('what Claude Code sends as a client is accepted: its billing line left out, the rest named when it has no effect', () => {
+    const { request, ignored } = translate({
+      model: 'claude-opus-5-5',
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332.e2a; cc_entrypoint=sdk-cli;' },
+        { type: 'text', text: "You are a Claude agent, built on Anthropic's Claude Agent SDK.", cache_control: { type: 'ephemeral' } },
+      ],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'Run it.' }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'ToolSearch', input: { query: 'x' } }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'tool_reference', tool_name: 'Bash' }, { type: 'text', text: 'loaded' }] }],
+        },
+      ],
+      tools: [
+        { name: 'Bash', description: 'Run a command.', input_schema: { type: 'object', properties: {} } },
+        { name: 'DeferredToolPlaceholder', description: 'x', input_schema: { type: 'object' }, defer_loading: true, eager_input_streaming: true },
+        { name: 'ToolSearch', description: 'Find tools.', input_schema: { type: 'object' } },
+        { type: 'web_search_20250305', name: 'web_search', max_uses: 8 },
+      ],
+      thinking: { type: 'adaptive', display: 'updates' },
+      context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+      output_config: { effort: 'medium' },
+      metadata: { user_id: '{"device_id":"d"}' },
+      mcp_servers: [{ type: 'url', url: 'https://mcp.example.com', name: 'm' }],
+      stream: true,
+    });
+    expect(request.system).toBe("You are a Claude agent, built on Anthropic's Claude Agent SDK.");
+    expect(request.tools.map((t) => t.name)).toEqual(['Bash', 'DeferredToolPlaceholder', 'ToolSearch']);
+    expect(request.turns[2]!.content).toEqual([{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'loaded' }] }]);
+    expect(request.includeThinking).toBe(true);
+    expect(ignored).toEqual([
+      'cache_control',
+      'context_management',
+      'mcp_servers',
+      'messages[].content[].content[].tool_reference',
+      'metadata',
+      'system[].x-anthropic-billing-header',
+      'thinking.display',
+      'tools[].defer_loading',
+      'tools[].eager_input_streaming',
+      'tools[].web_search_20250305',
+    ]);
+  });
+
+  test('only the billing line is left out when more text follows it', () => {
+    const { request } = translate({
+      system: 'x-anthropic-billing-header: cc_version=1; cc_entrypoint=cli;\n\nBe brief.',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(request.system).toBe('Be brief.');
   });
 
   test('max_tokens is required, as in Anthropic API', () => {

@@ -10,7 +10,7 @@ import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } fro
 import { toBridgeRequest } from '../../translate/anthropic-messages/to-bridge-request.js';
 import { estimateInputTokens } from '../../translate/anthropic-messages/token-estimate.js';
 import { reportIgnored } from '../ignored-header.js';
-import { readJsonBody } from '../json-body.js';
+import { readJsonRequest } from '../json-body.js';
 import { firstEventWithin, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface MessagesRouteDeps {
@@ -41,9 +41,9 @@ function modelName(model: ResolvedModel): string {
 export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): void {
   app.post('/v1/messages', async (c) => {
     const trace = c.get('trace');
-    const body = await readJsonBody(c, anthropicMessagesRequestSchema);
+    const { body, raw } = await readJsonRequest(c, anthropicMessagesRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
-    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking });
+    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
     reportIgnored(c, translation.ignored);
     const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
@@ -81,9 +81,9 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
 
   app.post('/v1/messages/count_tokens', async (c) => {
     const trace = c.get('trace');
-    const body = await readJsonBody(c, anthropicCountTokensRequestSchema);
+    const { body, raw } = await readJsonRequest(c, anthropicCountTokensRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: false });
-    const translation = toBridgeRequest(body, { includeThinking: false });
+    const translation = toBridgeRequest(body, { includeThinking: false, raw });
     await deps.service.resolveModel(body.model);
     reportIgnored(c, translation.ignored);
     c.header(TOKEN_COUNT_HEADER, 'estimate');

@@ -10,7 +10,7 @@ import { toChatCompletion } from '../../translate/openai-chat/completion.js';
 import { chatCompletionRequestSchema } from '../../translate/openai-chat/request-schema.js';
 import { toBridgeRequest } from '../../translate/openai-chat/to-bridge-request.js';
 import { reportIgnored } from '../ignored-header.js';
-import { readJsonBody } from '../json-body.js';
+import { readJsonRequest } from '../json-body.js';
 import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun } from '../run-relay.js';
 
 export interface ChatRouteDeps {
@@ -31,9 +31,9 @@ function completionId(): string {
 export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
   app.post('/v1/chat/completions', async (c) => {
     const trace = c.get('trace');
-    const body = await readJsonBody(c, chatCompletionRequestSchema);
+    const { body, raw } = await readJsonRequest(c, chatCompletionRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
-    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking });
+    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
     reportIgnored(c, translation.ignored);
     const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();

@@ -6,11 +6,11 @@ import { redactBody } from '../../observe/redact.js';
 import type { ResponseStore } from '../../store/response-store.js';
 import { ResponseEventStream, type ResponsesStreamEvent } from '../../translate/openai-responses/event-stream.js';
 import { responsesRequestSchema } from '../../translate/openai-responses/request-schema.js';
-import { newId, type ResponseObject } from '../../translate/openai-responses/response-object.js';
-import { fromStored, toStoredResponse } from '../../translate/openai-responses/stored-response.js';
-import { toBridgeRequest, type StoredConversation } from '../../translate/openai-responses/to-bridge-request.js';
+import { newId, responseIdOfItem, type OutputItem, type ResponseObject } from '../../translate/openai-responses/response-object.js';
+import { fromStored, storedItem, toStoredResponse } from '../../translate/openai-responses/stored-response.js';
+import { referencedItemIds, toBridgeRequest, type StoredConversation } from '../../translate/openai-responses/to-bridge-request.js';
 import { reportIgnored } from '../ignored-header.js';
-import { readJsonBody } from '../json-body.js';
+import { readJsonRequest } from '../json-body.js';
 import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface ResponsesRouteDeps {
@@ -44,6 +44,22 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     return stored.conversation;
   }
 
+  /**
+   * The stored items the input refers to by id. An item id of the bridge's
+   * names the response it came from; an id that is not found is left out,
+   * and the translator refuses it by name.
+   */
+  async function referencedItems(ids: string[]): Promise<Map<string, OutputItem>> {
+    const found = new Map<string, OutputItem>();
+    for (const id of new Set(ids)) {
+      const responseId = responseIdOfItem(id);
+      const stored = responseId ? fromStored(await store.get(responseId)) : undefined;
+      const item = stored ? storedItem(stored, id) : undefined;
+      if (item) found.set(id, item);
+    }
+    return found;
+  }
+
   /** Keep an answered response, when the client asked for it, before the client hears it is complete. */
   async function remember(response: ResponseObject, conversation: StoredConversation): Promise<void> {
     if (!response.store || response.status === 'failed') return;
@@ -57,10 +73,11 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
 
   app.post('/v1/responses', async (c) => {
     const trace = c.get('trace');
-    const body = await readJsonBody(c, responsesRequestSchema);
+    const { body, raw } = await readJsonRequest(c, responsesRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const previous = await previousConversation(body.previous_response_id);
-    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous });
+    const references = await referencedItems(referencedItemIds(body));
+    const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous, references, raw });
     reportIgnored(c, translation.ignored);
     const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();
@@ -69,6 +86,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
       createdAt: Math.floor(Date.now() / 1000),
       settings: translation.settings,
       includeThinking: deps.includeThinking,
+      tools: translation.tools,
     });
 
     if (!translation.stream) {

@@ -32,7 +32,10 @@ const imageBlock = z.object({ type: z.literal('image'), source: imageSource, cac
 /** Recognised so that it can be refused with a clear message. */
 const documentBlock = z.looseObject({ type: z.literal('document') });
 
-const toolResultContent = z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock], {
+/** What a tool search returned: a tool to load. The bridge offers every tool from the start, so there is nothing to load. */
+const toolReferenceBlock = z.object({ type: z.literal('tool_reference'), tool_name: z.string(), cache_control: cacheControl });
+
+const toolResultContent = z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock, toolReferenceBlock], {
   error: (issue) => `unsupported tool result content type ${JSON.stringify((issue.input as { type?: unknown } | undefined)?.type)}; expected 'text' or 'image'`,
 });
 
@@ -71,15 +74,18 @@ export const anthropicMessageSchema = z.object({
   content: z.union([z.string(), z.array(contentBlock)]),
 });
 
-const tool = z.looseObject({
+/** A tool the client runs: `custom`, or no type at all. */
+const clientTool = z.object({
   name: z.string(),
   description: z.string().optional(),
   input_schema: z.record(z.string(), z.unknown()).optional(),
-  /** `custom` (or absent) is a client tool; anything else is one of Anthropic's server tools. */
-  type: z.string().nullable().optional(),
+  type: z.literal('custom').nullable().optional(),
   cache_control: cacheControl,
   strict: z.boolean().optional(),
 });
+/** One of Anthropic's own tools (web search, code execution, bash, …): recognised by its type, then judged by the translator. */
+const anthropicTool = z.looseObject({ type: z.string(), name: z.string().optional() });
+const tool = z.union([clientTool, anthropicTool]);
 
 const toolChoice = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().optional() }),
@@ -88,7 +94,8 @@ const toolChoice = z.discriminatedUnion('type', [
   z.object({ type: z.literal('none') }),
 ]);
 
-const thinkingDisplay = z.enum(['summarized', 'omitted']).nullable().optional();
+/** How thinking is shown: the bridge cannot change that, so any value is accepted (and reported as having no effect). */
+const thinkingDisplay = z.string().nullable().optional();
 
 const thinking = z.discriminatedUnion('type', [
   z.object({ type: z.literal('enabled'), budget_tokens: z.number().int().min(1), display: thinkingDisplay }),
@@ -135,3 +142,4 @@ export type AnthropicCountTokensRequest = z.infer<typeof anthropicCountTokensReq
 export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
 export type AnthropicContentBlock = z.infer<typeof contentBlock>;
 export type AnthropicToolResultContent = z.infer<typeof toolResultContent>;
+export type AnthropicTool = z.infer<typeof tool>;

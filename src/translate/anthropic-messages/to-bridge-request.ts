@@ -5,12 +5,16 @@ import { ignoredParameters } from '../ignored-parameters.js';
 import { imageFromBase64, imageFromUrl } from '../images.js';
 import { applyToolChoice, type RequestedToolChoice } from '../tool-choice.js';
 import { toToolSpecs } from '../tool-schemas.js';
-import type {
-  AnthropicContentBlock,
-  AnthropicCountTokensRequest,
-  AnthropicMessage,
-  AnthropicMessagesRequest,
-  AnthropicToolResultContent,
+import { unknownKeys } from '../unknown-keys.js';
+import {
+  anthropicCountTokensRequestSchema,
+  anthropicMessagesRequestSchema,
+  type AnthropicContentBlock,
+  type AnthropicCountTokensRequest,
+  type AnthropicMessage,
+  type AnthropicMessagesRequest,
+  type AnthropicTool,
+  type AnthropicToolResultContent,
 } from './request-schema.js';
 
 /** Parameters of Anthropic's API that have no effect on Claude Code. */
@@ -27,6 +31,10 @@ export const IGNORED_PARAMETERS = [
   'context_management',
   'user_profile_id',
   'workspace_id',
+  // Anthropic's code execution container and its remote MCP servers run at
+  // Anthropic, not in Claude Code: like its server tools, they are left out.
+  'container',
+  'mcp_servers',
 ] as const;
 
 /** Parameters the translator honours, or refuses when they ask for what Claude Code cannot do. */
@@ -41,8 +49,6 @@ const HANDLED_PARAMETERS = new Set<string>([
   'tool_choice',
   'thinking',
   'output_config',
-  'container',
-  'mcp_servers',
 ]);
 
 export interface AnthropicTranslation {
@@ -82,14 +88,28 @@ function refuseDocument(where: string): never {
   );
 }
 
-function toolResultContent(content: string | AnthropicToolResultContent[] | undefined, where: string): Array<TextBlock | ImageBlock> {
+function toolResultContent(
+  content: string | AnthropicToolResultContent[] | undefined,
+  where: string,
+  notes: Set<string>,
+): Array<TextBlock | ImageBlock> {
   if (content === undefined) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   return content.flatMap((part, i): Array<TextBlock | ImageBlock> => {
     const at = `${where}[${i}]`;
-    if (part.type === 'text') return part.text === '' ? [] : [{ type: 'text', text: part.text }];
-    if (part.type === 'image') return [image(part, at)];
-    return refuseDocument(at);
+    switch (part.type) {
+      case 'text':
+        return part.text === '' ? [] : [{ type: 'text', text: part.text }];
+      case 'image':
+        return [image(part, at)];
+      case 'tool_reference':
+        // A tool search's answer asks the API to load a deferred tool; the
+        // bridge offered every tool from the start, so it is already there.
+        notes.add('messages[].content[].content[].tool_reference');
+        return [];
+      default:
+        return refuseDocument(at);
+    }
   });
 }
 
@@ -97,7 +117,7 @@ function wrongRole(block: Block, role: string, where: string): never {
   throw invalidRequest(`Invalid value for '${where}': a ${block.type} block cannot appear in a ${role} message.`, where, 'invalid_content');
 }
 
-function userBlocks(content: Block[], source: string, calls: ReadonlySet<string>): UserBlock[] {
+function userBlocks(content: Block[], source: string, calls: ReadonlySet<string>, notes: Set<string>): UserBlock[] {
   return content.flatMap((block, i): UserBlock[] => {
     const where = `${source}.content[${i}]`;
     switch (block.type) {
@@ -119,7 +139,7 @@ function userBlocks(content: Block[], source: string, calls: ReadonlySet<string>
           {
             type: 'tool_result',
             tool_use_id: block.tool_use_id,
-            content: toolResultContent(block.content, `${where}.content`),
+            content: toolResultContent(block.content, `${where}.content`, notes),
             ...(block.is_error ? { is_error: true } : {}),
           },
         ];
@@ -173,30 +193,51 @@ function toRawTurns(messages: AnthropicMessage[], notes: Set<string>): { system:
     const blocks: Block[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
     turns.push({
       role: message.role,
-      content: message.role === 'user' ? userBlocks(blocks, source, calls) : assistantBlocks(blocks, source, calls, notes),
+      content: message.role === 'user' ? userBlocks(blocks, source, calls, notes) : assistantBlocks(blocks, source, calls, notes),
       source,
     });
   });
   return { system, turns };
 }
 
-function toTools(body: AnthropicCountTokensRequest): ToolSpec[] {
-  return toToolSpecs(
-    (body.tools ?? []).map((tool, i) => {
-      const param = `tools[${i}]`;
-      if (tool.type !== undefined && tool.type !== null && tool.type !== 'custom') {
+/**
+ * Anthropic's tools that the client itself runs, with schemas Claude was
+ * trained on: the bridge cannot offer them as such, and leaving them out
+ * would leave the client's own tool uncalled, so they are refused.
+ */
+const CLIENT_RUN_ANTHROPIC_TOOLS = ['bash_', 'text_editor_', 'computer_', 'memory_'];
+
+function isClientTool(tool: AnthropicTool): tool is Extract<AnthropicTool, { input_schema?: unknown }> {
+  return tool.type === undefined || tool.type === null || tool.type === 'custom';
+}
+
+/**
+ * The client's tools as the bridge offers them. Anthropic's server tools
+ * (web search, web fetch, code execution, tool search …) run at Anthropic
+ * on a request Claude Code builds itself, so they cannot be passed on:
+ * they are left out and reported, and Claude answers without them.
+ */
+function toTools(body: AnthropicCountTokensRequest, notes: Set<string>): ToolSpec[] {
+  const definitions = (body.tools ?? []).flatMap((tool, i) => {
+    const param = `tools[${i}]`;
+    if (!isClientTool(tool)) {
+      const type = String(tool.type);
+      if (CLIENT_RUN_ANTHROPIC_TOOLS.some((prefix) => type.startsWith(prefix))) {
         throw invalidRequest(
-          `Invalid value for '${param}.type': Anthropic's server tools (${tool.type}) are not available through Claude Code; declare a custom tool with an input_schema.`,
+          `Invalid value for '${param}.type': Anthropic's ${type} tool is not available through Claude Code; declare it as a custom tool with an input_schema.`,
           `${param}.type`,
           'unsupported_tool_type',
         );
       }
-      if (tool.input_schema === undefined) {
-        throw invalidRequest(`Invalid value for '${param}.input_schema': a custom tool needs an input_schema.`, `${param}.input_schema`, 'invalid_value');
-      }
-      return { name: tool.name, description: tool.description, parameters: tool.input_schema, param: `tools[${i}]` };
-    }),
-  );
+      notes.add(`tools[].${type}`);
+      return [];
+    }
+    if (tool.input_schema === undefined) {
+      throw invalidRequest(`Invalid value for '${param}.input_schema': a custom tool needs an input_schema.`, `${param}.input_schema`, 'invalid_value');
+    }
+    return [{ name: tool.name, description: tool.description, parameters: tool.input_schema, param }];
+  });
+  return toToolSpecs(definitions);
 }
 
 function requestedToolChoice(body: AnthropicCountTokensRequest): RequestedToolChoice {
@@ -219,13 +260,27 @@ function toOutputFormat(body: AnthropicCountTokensRequest): OutputFormat | undef
   return format ? { type: 'json_schema', schema: format.schema } : undefined;
 }
 
-function refuseUnsupported(body: Record<string, unknown>): void {
-  if (body.container !== undefined && body.container !== null) {
-    throw invalidRequest("'container' is not supported: the bridge gives Claude no code execution container.", 'container', 'unsupported_parameter');
-  }
-  if (body.mcp_servers !== undefined && body.mcp_servers !== null) {
-    throw invalidRequest("'mcp_servers' is not supported: the bridge gives Claude no remote MCP servers.", 'mcp_servers', 'unsupported_parameter');
-  }
+/** Claude Code's own accounting line, which Claude Code puts first in the system prompt of every request it makes. */
+const BILLING_HEADER = 'x-anthropic-billing-header:';
+
+/**
+ * The system prompt's text. Claude Code, as a client of this API, sends its
+ * billing line as the first system block; it is accounting for Anthropic's
+ * API, not an instruction, and the bridge's own Claude Code sends its own,
+ * so that line is left out rather than shown to Claude as prompt text (and
+ * only that line, should a client put more text after it).
+ */
+function systemText(system: AnthropicCountTokensRequest['system'], notes: Set<string>): string[] {
+  if (system === undefined) return [];
+  const blocks = typeof system === 'string' ? [{ text: system }] : system;
+  const kept = blocks.flatMap((block) => {
+    if (!block.text.startsWith(BILLING_HEADER)) return [block];
+    notes.add(`system[].${BILLING_HEADER.slice(0, -1)}`);
+    const newline = block.text.indexOf('\n');
+    const rest = newline < 0 ? '' : block.text.slice(newline + 1).replace(/^\n+/, '');
+    return rest === '' ? [] : [{ text: rest }];
+  });
+  return kept.length > 0 ? [textOfSystem(kept)] : [];
 }
 
 /** Whether any block (system, message, tool result content) or tool carries a cache_control mark. */
@@ -243,20 +298,19 @@ function hasNestedCacheControl(body: AnthropicCountTokensRequest): boolean {
  */
 export function toBridgeRequest(
   body: AnthropicMessagesRequest | AnthropicCountTokensRequest,
-  options: { includeThinking: boolean },
+  options: { includeThinking: boolean; raw?: unknown },
 ): AnthropicTranslation {
-  refuseUnsupported(body);
   // What the translation leaves out below the top level, for the ignored-parameters header.
   const notes = new Set<string>();
   const { system: messageSystem, turns } = toRawTurns(body.messages, notes);
-  const tools = toTools(body);
+  const tools = toTools(body, notes);
   const { choice: toolChoice, offered } = applyToolChoice(tools, requestedToolChoice(body));
-  const system = [...(body.system === undefined ? [] : [textOfSystem(body.system)]), ...messageSystem].filter((s) => s !== '');
+  const system = [...systemText(body.system, notes), ...messageSystem].filter((s) => s !== '');
   const thinking = body.thinking;
   if (thinking?.type === 'enabled') notes.add('thinking.budget_tokens');
   if (thinking && thinking.type !== 'disabled' && thinking.display) notes.add('thinking.display');
   if (hasNestedCacheControl(body)) notes.add('cache_control');
-  if (body.tools?.some((t) => t.strict)) notes.add('tools[].strict');
+  if (body.tools?.some((t) => isClientTool(t) && t.strict)) notes.add('tools[].strict');
   const choice = body.tool_choice;
   const explicitEffort = body.output_config?.effort ?? undefined;
   const full = 'max_tokens' in body ? (body as AnthropicMessagesRequest) : undefined;
@@ -277,6 +331,11 @@ export function toBridgeRequest(
     // As on Anthropic's API, thinking blocks come back only to a client that asked for thinking.
     includeThinking: options.includeThinking && (thinking?.type === 'enabled' || thinking?.type === 'adaptive'),
   };
-  const ignored = new Set([...ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) }), ...notes]);
+  const schema = full ? anthropicMessagesRequestSchema : anthropicCountTokensRequestSchema;
+  const ignored = new Set([
+    ...ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) }),
+    ...(options.raw === undefined ? [] : unknownKeys(schema, options.raw)),
+    ...notes,
+  ]);
   return { request, stream: full?.stream === true, ignored: [...ignored].sort() };
 }

@@ -13,7 +13,8 @@ const imagePart = z.object({
   type: z.literal('image_url'),
   image_url: z.object({
     url: z.string().min(1, 'must not be empty'),
-    detail: z.enum(['auto', 'low', 'high']).optional(),
+    /** How finely OpenAI's models look at the image; Claude Code has no such setting, so any value is accepted. */
+    detail: z.string().optional(),
   }),
 });
 

@@ -7,7 +7,8 @@ import { toReasoningChoice } from '../reasoning-effort.js';
 import { parseToolArguments } from '../tool-arguments.js';
 import { applyToolChoice, type RequestedToolChoice } from '../tool-choice.js';
 import { toToolSpecs } from '../tool-schemas.js';
-import type { ChatCompletionRequest, ChatMessage, UserContentPart } from './request-schema.js';
+import { unknownKeys } from '../unknown-keys.js';
+import { chatCompletionRequestSchema, type ChatCompletionRequest, type ChatMessage, type UserContentPart } from './request-schema.js';
 
 /** Parameters accepted for compatibility that have no effect on Claude Code. */
 export const IGNORED_PARAMETERS = [
@@ -24,6 +25,12 @@ export const IGNORED_PARAMETERS = [
   'store',
   'service_tier',
   'verbosity',
+  // Predicted outputs only make OpenAI's answer faster; without them the answer is the same.
+  'prediction',
+  // OpenAI's search models search the web themselves; Claude Code's request cannot carry
+  // Claude's web search (see the README), so Claude answers without searching, as a model
+  // that chose not to search would.
+  'web_search_options',
 ] as const;
 
 /** Parameters the translator honours, or refuses when they ask for what Claude cannot do. */
@@ -47,8 +54,6 @@ const HANDLED_PARAMETERS = new Set<string>([
   'reasoning_effort',
   'modalities',
   'audio',
-  'prediction',
-  'web_search_options',
 ]);
 
 export interface ChatTranslation {
@@ -241,16 +246,10 @@ function refuseUnsupported(body: ChatCompletionRequest): void {
   if (body.audio !== undefined && body.audio !== null) {
     throw invalidRequest("'audio' output is not supported: Claude answers in text.", 'audio', 'unsupported_parameter');
   }
-  if (body.prediction !== undefined && body.prediction !== null) {
-    throw invalidRequest("'prediction' (predicted outputs) is not supported.", 'prediction', 'unsupported_parameter');
-  }
-  if (body.web_search_options !== undefined && body.web_search_options !== null) {
-    throw invalidRequest("'web_search_options' is not supported: the bridge gives Claude no web access.", 'web_search_options', 'unsupported_parameter');
-  }
 }
 
 /** OpenAI Chat Completions request → the bridge's own request. */
-export function toBridgeRequest(body: ChatCompletionRequest, options: { includeThinking: boolean }): ChatTranslation {
+export function toBridgeRequest(body: ChatCompletionRequest, options: { includeThinking: boolean; raw?: unknown }): ChatTranslation {
   refuseUnsupported(body);
   const { system, turns: rawTurns } = toRawTurns(body.messages);
   const tools = toTools(body);
@@ -258,8 +257,11 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
   const { choice: toolChoice, offered } = applyToolChoice(tools, requestedToolChoice(body));
   const reasoning = toReasoningChoice(body.reasoning_effort, 'reasoning_effort');
   const stop = body.stop === null || body.stop === undefined ? [] : typeof body.stop === 'string' ? [body.stop] : body.stop;
-  const ignored = ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) });
-  if (body.tools?.some((t) => t.type === 'function' && t.function.strict)) ignored.push('tools[].function.strict');
+  const ignored = new Set([
+    ...ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) }),
+    ...(options.raw === undefined ? [] : unknownKeys(chatCompletionRequestSchema, options.raw)),
+  ]);
+  if (body.tools?.some((t) => t.type === 'function' && t.function.strict)) ignored.add('tools[].function.strict');
   const request: BridgeRequest = {
     model: body.model,
     system: system.length > 0 ? system.join('\n\n') : undefined,
@@ -279,7 +281,7 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
     request,
     stream: body.stream === true,
     includeUsage: body.stream_options?.include_usage === true,
-    ignored,
+    ignored: [...ignored].sort(),
     legacyFunctions,
   };
 }

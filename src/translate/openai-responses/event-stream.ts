@@ -1,9 +1,11 @@
 import type { RunEvent, StopReason } from '../../core/types.js';
 import type { BridgeError } from '../../errors/bridge-error.js';
 import { toOpenAIToolCallId } from '../openai-chat/tool-call-id.js';
+import { StreamedStringField } from '../streamed-string-field.js';
 import {
-  newId,
+  itemId,
   toResponsesUsage,
+  type ItemPrefix,
   type ItemStatus,
   type OutputItem,
   type OutputText,
@@ -11,6 +13,7 @@ import {
   type ResponseSettings,
   type SummaryText,
 } from './response-object.js';
+import type { ClientTool } from './tool-names.js';
 
 /** One streamed event of the Responses API (its `type` names it; every one carries a sequence_number). */
 export type ResponsesStreamEvent = { type: string; sequence_number: number; [field: string]: unknown };
@@ -21,9 +24,20 @@ export interface ResponseStreamOptions {
   settings: ResponseSettings;
   /** Whether Claude's thinking is returned (as reasoning items). */
   includeThinking: boolean;
+  /** The client's tools by the name Claude calls them (see claudeToolName); a name not here is a plain function. */
+  tools?: ReadonlyMap<string, ClientTool>;
 }
 
-type OpenItem = { index: number; kind: OutputItem['type']; text: string };
+type OpenItem = {
+  index: number;
+  kind: OutputItem['type'];
+  /** The text so far: a message's, a summary's, a function's arguments, or a custom tool's input. */
+  text: string;
+  /** A custom tool's input, decoded from the JSON Claude writes. */
+  input?: StreamedStringField;
+};
+
+const PREFIX: Record<OutputItem['type'], ItemPrefix> = { message: 'msg', function_call: 'fc', custom_tool_call: 'ctc', reasoning: 'rs' };
 
 const outputText = (text: string): OutputText => ({ type: 'output_text', text, annotations: [], logprobs: [] });
 const summaryText = (text: string): SummaryText => ({ type: 'summary_text', text });
@@ -39,10 +53,12 @@ function incompleteReason(stopReason: StopReason): 'max_output_tokens' | 'conten
  * RunEvents → the Responses API's event sequence, and the response they add
  * up to. `response.created` and `response.in_progress` open it; each stretch
  * of text becomes a `message` item with one `output_text` part, each tool
- * call a `function_call` item, each stretch of thinking a `reasoning` item
- * with one summary part; every item is added, filled by deltas and marked
- * done; `response.completed` (or `response.incomplete`) closes it. The
- * final response object is the same for streamed and plain requests.
+ * call a `function_call` item (with the namespace of a namespaced tool) or,
+ * for a custom tool, a `custom_tool_call` item whose input is the string
+ * itself, each stretch of thinking a `reasoning` item with one summary part;
+ * every item is added, filled by deltas and marked done;
+ * `response.completed` (or `response.incomplete`) closes it. The final
+ * response object is the same for streamed and plain requests.
  */
 export class ResponseEventStream {
   private sequence = 0;
@@ -92,21 +108,30 @@ export class ResponseEventStream {
       }
       case 'tool_call_start': {
         const events = this.close('completed');
-        const item: OutputItem = {
-          type: 'function_call',
-          id: newId('fc'),
-          call_id: toOpenAIToolCallId(event.id),
-          name: event.name,
-          arguments: '',
-          status: 'in_progress',
-        };
+        const tool = this.options.tools?.get(event.name) ?? { name: event.name, kind: 'function' };
+        const index = this.output.length;
+        const callId = toOpenAIToolCallId(event.id);
+        const namespace = tool.namespace === undefined ? {} : { namespace: tool.namespace };
+        const item: OutputItem =
+          tool.kind === 'custom'
+            ? { type: 'custom_tool_call', id: this.itemId('custom_tool_call', index), call_id: callId, name: tool.name, ...namespace, input: '' }
+            : { type: 'function_call', id: this.itemId('function_call', index), call_id: callId, name: tool.name, ...namespace, arguments: '', status: 'in_progress' };
         events.push(...this.add(item));
+        if (tool.kind === 'custom') this.open!.input = new StreamedStringField('input');
         return events;
       }
       case 'tool_call_delta': {
-        if (this.open?.kind !== 'function_call') return [];
-        this.open.text += event.argumentsDelta;
-        return [this.event('response.function_call_arguments.delta', { ...this.where(), delta: event.argumentsDelta })];
+        const open = this.open;
+        if (open?.kind === 'function_call') {
+          open.text += event.argumentsDelta;
+          return [this.event('response.function_call_arguments.delta', { ...this.where(), delta: event.argumentsDelta })];
+        }
+        if (open?.kind === 'custom_tool_call' && open.input) {
+          const delta = open.input.push(event.argumentsDelta);
+          open.text += delta;
+          return delta === '' ? [] : [this.event('response.custom_tool_call_input.delta', { ...this.where(), delta })];
+        }
+        return [];
       }
       case 'end': {
         const reason = incompleteReason(event.stopReason);
@@ -129,7 +154,7 @@ export class ResponseEventStream {
   fail(error: BridgeError): ResponsesStreamEvent[] {
     if (this.open) {
       const item = this.output[this.open.index]!;
-      this.output[this.open.index] = this.filled(item, this.open.text, 'incomplete');
+      this.output[this.open.index] = this.filled(item, this.open, 'incomplete');
       this.open = undefined;
     }
     this.status = 'failed';
@@ -170,13 +195,19 @@ export class ResponseEventStream {
     return { item_id: this.output[open.index]!.id, output_index: open.index };
   }
 
+  /** An id that names this response, so that an item_reference to the item can find it in the store. */
+  private itemId(kind: OutputItem['type'], index: number): string {
+    return itemId(PREFIX[kind], this.options.id, index);
+  }
+
   private ensureOpen(kind: 'message' | 'reasoning'): ResponsesStreamEvent[] {
     if (this.open?.kind === kind) return [];
     const events = this.close('completed');
+    const index = this.output.length;
     const item: OutputItem =
       kind === 'message'
-        ? { type: 'message', id: newId('msg'), status: 'in_progress', role: 'assistant', content: [] }
-        : { type: 'reasoning', id: newId('rs'), summary: [], status: 'in_progress' };
+        ? { type: 'message', id: this.itemId('message', index), status: 'in_progress', role: 'assistant', content: [] }
+        : { type: 'reasoning', id: this.itemId('reasoning', index), summary: [], status: 'in_progress' };
     events.push(...this.add(item));
     if (kind === 'message') {
       events.push(this.event('response.content_part.added', { ...this.where(), content_index: 0, part: outputText('') }));
@@ -194,14 +225,17 @@ export class ResponseEventStream {
   }
 
   /** The open item, complete: its parts and arguments filled in. */
-  private filled(item: OutputItem, text: string, status: ItemStatus): OutputItem {
+  private filled(item: OutputItem, open: OpenItem, status: ItemStatus): OutputItem {
     switch (item.type) {
       case 'message':
-        return { ...item, status, content: [outputText(text)] };
+        return { ...item, status, content: [outputText(open.text)] };
       case 'reasoning':
-        return { ...item, status, summary: [summaryText(text)] };
+        return { ...item, status, summary: [summaryText(open.text)] };
       case 'function_call':
-        return { ...item, status, arguments: text === '' ? '{}' : text };
+        return { ...item, status, arguments: open.text === '' ? '{}' : open.text };
+      case 'custom_tool_call':
+        // The whole JSON decides, should what streamed have been cut short.
+        return { ...item, input: open.input?.value() || open.text };
     }
   }
 
@@ -210,7 +244,7 @@ export class ResponseEventStream {
     if (!open) return [];
     const where = this.where();
     this.open = undefined;
-    const item = this.filled(this.output[open.index]!, open.text, status);
+    const item = this.filled(this.output[open.index]!, open, status);
     this.output[open.index] = item;
     const events: ResponsesStreamEvent[] = [];
     if (item.type === 'message') {
@@ -223,6 +257,8 @@ export class ResponseEventStream {
         this.event('response.reasoning_summary_text.done', { ...where, summary_index: 0, text: open.text }),
         this.event('response.reasoning_summary_part.done', { ...where, summary_index: 0, part: summaryText(open.text) }),
       );
+    } else if (item.type === 'custom_tool_call') {
+      events.push(this.event('response.custom_tool_call_input.done', { ...where, input: item.input }));
     } else {
       events.push(this.event('response.function_call_arguments.done', { ...where, name: item.name, arguments: item.arguments }));
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Usage } from '../../core/types.js';
-import type { ResponsesTextFormat, ResponsesToolChoice } from './request-schema.js';
+import type { ResponsesTextFormat, ResponsesTool, ResponsesToolChoice } from './request-schema.js';
 
 export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
 
@@ -18,7 +18,9 @@ export interface SummaryText {
 
 export type OutputItem =
   | { type: 'message'; id: string; status: ItemStatus; role: 'assistant'; content: OutputText[] }
-  | { type: 'function_call'; id: string; call_id: string; name: string; arguments: string; status: ItemStatus }
+  | { type: 'function_call'; id: string; call_id: string; name: string; namespace?: string; arguments: string; status: ItemStatus }
+  /** A call of a custom (freeform) tool; OpenAI's item has no status. */
+  | { type: 'custom_tool_call'; id: string; call_id: string; name: string; namespace?: string; input: string }
   | { type: 'reasoning'; id: string; summary: SummaryText[]; status: ItemStatus };
 
 export interface ResponsesUsage {
@@ -37,6 +39,9 @@ export interface EchoedFunctionTool {
   strict: boolean | null;
 }
 
+/** The request's tools as the response repeats them: functions in OpenAI's full form, the others as sent. */
+export type EchoedTool = EchoedFunctionTool | Exclude<ResponsesTool, { type: 'function' }>;
+
 /**
  * What a response repeats of its request, as OpenAI's does: the settings
  * it ran with. Sampling settings Claude Code does not take (temperature,
@@ -51,7 +56,7 @@ export interface ResponseSettings {
   store: boolean;
   text: { format: ResponsesTextFormat };
   tool_choice: ResponsesToolChoice;
-  tools: EchoedFunctionTool[];
+  tools: EchoedTool[];
   metadata: Record<string, string>;
 }
 
@@ -77,8 +82,26 @@ export interface ResponseObject extends ResponseSettings {
 }
 
 /** Ids in OpenAI's style: a prefix for the kind of object and random hex. */
-export function newId(prefix: 'resp' | 'msg' | 'fc' | 'rs'): string {
-  return `${prefix}_${randomBytes(prefix === 'resp' ? 24 : 16).toString('hex')}`;
+export function newId(prefix: 'resp'): string {
+  return `${prefix}_${randomBytes(24).toString('hex')}`;
+}
+
+export type ItemPrefix = 'msg' | 'fc' | 'ctc' | 'rs';
+
+/**
+ * An output item's id: its kind, the hex of the response it belongs to, and
+ * its place in that response. A client may later refer to the item by this
+ * id alone (an `item_reference`), and the id says which stored response
+ * holds it.
+ */
+export function itemId(prefix: ItemPrefix, responseId: string, index: number): string {
+  return `${prefix}_${responseId.slice('resp_'.length)}${index.toString(16).padStart(4, '0')}`;
+}
+
+/** The response an item id of the bridge's belongs to, or undefined for an id the bridge did not make. */
+export function responseIdOfItem(id: string): string | undefined {
+  const match = /^(?:msg|fc|ctc|rs)_([0-9a-f]{48})[0-9a-f]{4}$/.exec(id);
+  return match ? `resp_${match[1]}` : undefined;
 }
 
 /**

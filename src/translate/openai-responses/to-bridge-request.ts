@@ -1,15 +1,22 @@
 import { buildTurns, type RawTurn } from '../../core/conversation.js';
-import type { AssistantBlock, BridgeRequest, ImageBlock, OutputFormat, TextBlock, ToolSpec, Turn, UserBlock } from '../../core/types.js';
+import type { BridgeRequest, ImageBlock, OutputFormat, TextBlock, Turn, UserBlock } from '../../core/types.js';
 import { invalidRequest } from '../../errors/bridge-error.js';
 import { ignoredParameters } from '../ignored-parameters.js';
 import { imageFromUrl } from '../images.js';
 import { toReasoningChoice } from '../reasoning-effort.js';
-import { parseToolArguments } from '../tool-arguments.js';
-import { applyToolChoice, type RequestedToolChoice } from '../tool-choice.js';
-import { toToolSpecs } from '../tool-schemas.js';
-import { zodToBridgeError } from '../zod-errors.js';
-import { functionToolSchema, type ResponsesContentPart, type ResponsesInputItem, type ResponsesRequest } from './request-schema.js';
-import type { EchoedFunctionTool, ResponseSettings } from './response-object.js';
+import { parseToolArguments, toolInputOrEmpty } from '../tool-arguments.js';
+import { applyToolChoice } from '../tool-choice.js';
+import { unknownKeys } from '../unknown-keys.js';
+import { echoedTools, requestedToolChoice, toTools } from './offered-tools.js';
+import {
+  HOSTED_CALL_ITEM_TYPES,
+  responsesRequestSchema,
+  type ResponsesContentPart,
+  type ResponsesInputItem,
+  type ResponsesRequest,
+} from './request-schema.js';
+import type { OutputItem, ResponseSettings } from './response-object.js';
+import { claudeToolName, customToolInput, type ClientTool } from './tool-names.js';
 
 /** Parameters of the Responses API that have no effect on Claude Code. */
 export const IGNORED_PARAMETERS = [
@@ -69,6 +76,14 @@ export interface ResponsesTranslation {
   settings: ResponseSettings;
   /** The conversation so far (previous response and this input), for storing once answered. */
   conversation: StoredConversation;
+  /** The client's tools by the name Claude is offered them, so that calls go back under the client's own name and namespace. */
+  tools: ReadonlyMap<string, ClientTool>;
+}
+
+/** The ids of the items the input refers to (`item_reference`), for the route to look up before translating. */
+export function referencedItemIds(body: ResponsesRequest): string[] {
+  if (!Array.isArray(body.input)) return [];
+  return body.input.flatMap((item) => (item.type === 'item_reference' ? [item.id] : []));
 }
 
 function textOf(parts: string | ResponsesContentPart[], where: string, allowed: ReadonlyArray<ResponsesContentPart['type']>): TextBlock[] {
@@ -112,7 +127,9 @@ function userContent(content: string | ResponsesContentPart[], where: string): U
   });
 }
 
-function toolOutput(output: Extract<ResponsesInputItem, { type: 'function_call_output' }>['output'], where: string): Array<TextBlock | ImageBlock> {
+type ToolOutputValue = Extract<ResponsesInputItem, { type: 'function_call_output' }>['output'];
+
+function toolOutput(output: ToolOutputValue, where: string): Array<TextBlock | ImageBlock> {
   if (typeof output === 'string') return output === '' ? [] : [{ type: 'text', text: output }];
   return output.flatMap((part, i): Array<TextBlock | ImageBlock> => {
     const at = `${where}[${i}]`;
@@ -129,12 +146,53 @@ function callIdsOf(turns: readonly Turn[]): Set<string> {
   return ids;
 }
 
+/** What toRawTurns needs besides the input: the ids already known, and the items that references point to. */
+interface InputContext {
+  calls: Set<string>;
+  notes: Set<string>;
+  /** Items of stored responses, by id, for the input's item_reference items (looked up beforehand). */
+  references: ReadonlyMap<string, OutputItem>;
+}
+
+function toolResult(callId: string, output: ToolOutputValue, source: string, context: InputContext): RawTurn {
+  if (!context.calls.has(callId)) {
+    throw invalidRequest(
+      `Invalid value for '${source}.call_id': no tool call with call_id ${JSON.stringify(callId)} was found in the input or the previous response.`,
+      `${source}.call_id`,
+      'unknown_call_id',
+    );
+  }
+  return { role: 'user', content: [{ type: 'tool_result', tool_use_id: callId, content: toolOutput(output, `${source}.output`) }], source };
+}
+
+function toolCall(callId: string, name: string, input: Record<string, unknown>, source: string, context: InputContext): RawTurn {
+  context.calls.add(callId);
+  return { role: 'assistant', content: [{ type: 'tool_use', id: callId, name, input }], source };
+}
+
+/** An item of an earlier response, named by an item_reference, as the turn it stands for. */
+function referencedTurn(item: OutputItem, source: string, context: InputContext): RawTurn | undefined {
+  switch (item.type) {
+    case 'message':
+      return { role: 'assistant', content: item.content.filter((p) => p.text !== '').map((p) => ({ type: 'text', text: p.text })), source };
+    case 'function_call':
+      return toolCall(item.call_id, claudeToolName(item.name, item.namespace), toolInputOrEmpty(item.arguments), source, context);
+    case 'custom_tool_call':
+      return toolCall(item.call_id, claudeToolName(item.name, item.namespace), customToolInput(item.input), source, context);
+    case 'reasoning':
+      context.notes.add('input[].reasoning');
+      return undefined;
+  }
+}
+
 /**
- * Input items as turns: messages by role, function calls as the assistant's
- * tool_use blocks and their outputs as tool_result blocks, so the history
- * reaches Claude in its own structure.
+ * Input items as turns: messages by role, function and custom tool calls as
+ * the assistant's tool_use blocks (under the name Claude was offered the
+ * tool by) and their outputs as tool_result blocks, so the history reaches
+ * Claude in its own structure. Item references are replaced by the items
+ * they name.
  */
-function toRawTurns(input: ResponsesRequest['input'], calls: Set<string>, notes: Set<string>): { system: string[]; turns: RawTurn[] } {
+function toRawTurns(input: ResponsesRequest['input'], context: InputContext): { system: string[]; turns: RawTurn[] } {
   if (input === undefined) return { system: [], turns: [] };
   if (typeof input === 'string') return { system: [], turns: [{ role: 'user', content: input === '' ? [] : [{ type: 'text', text: input }], source: 'input' }] };
   const system: string[] = [];
@@ -156,100 +214,49 @@ function toRawTurns(input: ResponsesRequest['input'], calls: Set<string>, notes:
         }
         return;
       }
-      case 'function_call': {
-        calls.add(item.call_id);
-        const block: AssistantBlock = {
-          type: 'tool_use',
-          id: item.call_id,
-          name: item.name,
-          input: parseToolArguments(item.arguments, `${source}.arguments`),
-        };
-        turns.push({ role: 'assistant', content: [block], source });
+      case 'function_call':
+        turns.push(
+          toolCall(item.call_id, claudeToolName(item.name, item.namespace ?? undefined), parseToolArguments(item.arguments, `${source}.arguments`), source, context),
+        );
         return;
-      }
+      case 'custom_tool_call':
+        turns.push(toolCall(item.call_id, claudeToolName(item.name, item.namespace ?? undefined), customToolInput(item.input), source, context));
+        return;
       case 'function_call_output':
-        if (!calls.has(item.call_id)) {
-          throw invalidRequest(
-            `Invalid value for '${source}.call_id': no function call with call_id ${JSON.stringify(item.call_id)} was found in the input or the previous response.`,
-            `${source}.call_id`,
-            'unknown_call_id',
-          );
-        }
-        turns.push({
-          role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: item.call_id, content: toolOutput(item.output, `${source}.output`) }],
-          source,
-        });
+      case 'custom_tool_call_output':
+        turns.push(toolResult(item.call_id, item.output, source, context));
         return;
       case 'reasoning':
         // Claude Code drops earlier thinking from the history it resumes; say so rather than pretend.
-        notes.add('input[].reasoning');
+        context.notes.add('input[].reasoning');
         return;
-      case 'item_reference':
-        throw invalidRequest(
-          `Item references ('${source}') are not supported: send the item itself, or continue with previous_response_id.`,
-          source,
-          'unsupported_input_item',
-        );
+      case 'item_reference': {
+        const referenced = context.references.get(item.id);
+        if (!referenced) {
+          throw invalidRequest(
+            `Invalid value for '${source}.id': no stored item with id ${JSON.stringify(item.id)} was found (items of responses stored by this bridge can be referenced; send any other item itself).`,
+            `${source}.id`,
+            'item_not_found',
+          );
+        }
+        const turn = referencedTurn(referenced, source, context);
+        if (turn) turns.push(turn);
+        return;
+      }
       default:
+        if ((HOSTED_CALL_ITEM_TYPES as readonly string[]).includes(item.type)) {
+          // A record of one of OpenAI's hosted tools at work: Claude never saw what it found.
+          context.notes.add(`input[].${item.type}`);
+          return;
+        }
         throw invalidRequest(
-          `Input items of type ${item.type} ('${source}') are not supported: the bridge passes messages, function calls and their outputs.`,
+          `Input items of type ${item.type} ('${source}') are not supported: the bridge passes messages, function and custom tool calls and their outputs.`,
           source,
           'unsupported_input_item',
         );
     }
   });
   return { system, turns };
-}
-
-function toTools(body: ResponsesRequest): { specs: ToolSpec[]; echoed: EchoedFunctionTool[] } {
-  const functions = (body.tools ?? []).map((tool, i) => {
-    const param = `tools[${i}]`;
-    if (tool.type !== 'function') {
-      throw invalidRequest(
-        `Invalid value for '${param}.type': ${tool.type} tools are not available through Claude Code; declare a function tool with JSON Schema parameters.`,
-        `${param}.type`,
-        'unsupported_tool_type',
-      );
-    }
-    const parsed = functionToolSchema.safeParse(tool);
-    if (!parsed.success) throw zodToBridgeError(parsed.error, param);
-    return { tool: parsed.data, param };
-  });
-  const specs = toToolSpecs(functions.map(({ tool, param }) => ({ name: tool.name, description: tool.description, parameters: tool.parameters, param })));
-  const echoed = functions.map(({ tool }) => ({
-    type: 'function' as const,
-    name: tool.name,
-    description: tool.description ?? null,
-    parameters: tool.parameters ?? null,
-    strict: tool.strict ?? null,
-  }));
-  return { specs, echoed };
-}
-
-function requestedToolChoice(body: ResponsesRequest): RequestedToolChoice {
-  const choice = body.tool_choice;
-  if (choice === undefined || choice === 'auto') return { type: 'auto' };
-  if (choice === 'none') return { type: 'none' };
-  if (choice === 'required') return { type: 'required', param: 'tool_choice' };
-  if (choice.type === 'function' && 'name' in choice && typeof choice.name === 'string') {
-    return { type: 'function', name: choice.name, param: 'tool_choice.name' };
-  }
-  if (choice.type === 'allowed_tools' && 'tools' in choice && Array.isArray(choice.tools) && 'mode' in choice) {
-    const names = choice.tools.map((t, i) => {
-      const param = `tool_choice.tools[${i}]`;
-      if (t.type !== 'function' || typeof t.name !== 'string') {
-        throw invalidRequest(`Invalid value for '${param}': only function tools can be allowed.`, param, 'invalid_tool_choice');
-      }
-      return { name: t.name, param: `${param}.name` };
-    });
-    return { type: 'allowed', mode: choice.mode === 'required' ? 'required' : 'auto', names };
-  }
-  throw invalidRequest(
-    `Invalid value for 'tool_choice': ${JSON.stringify(choice.type)} is not supported; use auto, none, required, a function or allowed_tools.`,
-    'tool_choice',
-    'invalid_tool_choice',
-  );
 }
 
 function toOutputFormat(body: ResponsesRequest): OutputFormat | undefined {
@@ -283,21 +290,27 @@ function refuseUnsupported(body: ResponsesRequest): void {
  */
 export function toBridgeRequest(
   body: ResponsesRequest,
-  options: { includeThinking: boolean; previous?: StoredConversation },
+  options: {
+    includeThinking: boolean;
+    previous?: StoredConversation;
+    /** The stored items the input's item_reference items name, by id (see referencedItemIds). */
+    references?: ReadonlyMap<string, OutputItem>;
+    /** The body as the client sent it, to name the keys the schema does not know. */
+    raw?: unknown;
+  },
 ): ResponsesTranslation {
   refuseUnsupported(body);
   const notes = new Set<string>();
   const previous = options.previous ?? { system: [], turns: [] };
-  const calls = callIdsOf(previous.turns);
-  const input = toRawTurns(body.input, calls, notes);
+  const context: InputContext = { calls: callIdsOf(previous.turns), notes, references: options.references ?? new Map() };
+  const input = toRawTurns(body.input, context);
   const rawTurns: RawTurn[] = [...previous.turns.map((turn) => ({ ...turn, source: 'previous_response_id' })), ...input.turns];
   const conversationSystem = [...previous.system, ...input.system];
-  const { specs, echoed } = toTools(body);
-  const { choice: toolChoice, offered } = applyToolChoice(specs, requestedToolChoice(body));
+  const { specs, names } = toTools(body, notes);
+  const { choice: toolChoice, offered } = applyToolChoice(specs, requestedToolChoice(body, names));
   const reasoning = toReasoningChoice(body.reasoning?.effort, 'reasoning.effort');
   if (body.reasoning?.summary || body.reasoning?.generate_summary) notes.add('reasoning.summary');
   if (body.text?.verbosity) notes.add('text.verbosity');
-  if (body.tools?.some((t) => t.type === 'function' && t.strict)) notes.add('tools[].strict');
   const system = [...(body.instructions ? [body.instructions] : []), ...conversationSystem];
   const turns = buildTurns(rawTurns, 'input');
   const request: BridgeRequest = {
@@ -324,10 +337,14 @@ export function toBridgeRequest(
     store,
     text: { format: body.text?.format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
-    tools: echoed,
+    tools: echoedTools(body),
     metadata: body.metadata ?? {},
   };
-  const ignored = new Set([...ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) }), ...notes]);
+  const ignored = new Set([
+    ...ignoredParameters(body, { handled: HANDLED_PARAMETERS, ignored: new Set(IGNORED_PARAMETERS) }),
+    ...(options.raw === undefined ? [] : unknownKeys(responsesRequestSchema, options.raw)),
+    ...notes,
+  ]);
   return {
     request,
     stream: body.stream === true,
@@ -335,5 +352,6 @@ export function toBridgeRequest(
     ignored: [...ignored].sort(),
     settings,
     conversation: { system: conversationSystem, turns },
+    tools: names,
   };
 }
