@@ -27,6 +27,12 @@ export interface Config {
   allowNoAuth: boolean;
   /** Origins allowed to call the API from a browser; empty means CORS is off. */
   corsOrigins: readonly string[];
+  /**
+   * Host names the bridge answers to besides loopback names, IP addresses and
+   * `host` (a reverse proxy's or tunnel's name); `.example.com` is the domain
+   * and its subdomains, `*.example.com` its subdomains, `*` any name.
+   */
+  allowedHosts: readonly string[];
   maxConcurrent: number;
   maxQueue: number;
   queueTimeoutMs: number;
@@ -123,6 +129,18 @@ const list: Parser<string[]> = (raw) =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+
+/** "bridge.example.com, .example.org, *.example.net": host names, lower-cased, any port left off (ports are not checked). */
+const hostNames: Parser<string[]> = (raw) =>
+  list(raw).map((item) => {
+    const name = item.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    if (name !== '*' && !/^(?:\*\.|\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/.test(name)) {
+      throw new SettingError(
+        `must be host names such as bridge.example.com, .example.com (the domain and its subdomains) or *.example.com (its subdomains), or *, got "${item}"`,
+      );
+    }
+    return name;
+  });
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
@@ -236,6 +254,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: 'Browser origins allowed to call the API (comma-separated, or *)',
     shownDefault: 'none: CORS off',
     parse: list,
+    defaultValue: () => [],
+  },
+  {
+    key: 'allowedHosts',
+    flag: '--allowed-hosts',
+    env: 'BRIDGE_ALLOWED_HOSTS',
+    arg: '<names>',
+    description:
+      "Host names the bridge answers to besides loopback names, IP addresses and --host, such as a reverse proxy's or tunnel's (comma-separated; .example.com is the domain and its subdomains, *.example.com its subdomains, * any name)",
+    shownDefault: 'none',
+    parse: hostNames,
     defaultValue: () => [],
   },
   {

@@ -123,6 +123,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     metrics,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
+    bindHost: config.host,
+    allowedHosts: config.allowedHosts,
     maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },

@@ -10,6 +10,7 @@ import type { ShownSetting } from './status-api-types.js';
 const SHOWN: Record<string, (value: unknown) => string> = {
   apiKeys: (v) => ((v as string[]).length > 0 ? `on (${(v as string[]).length} key${(v as string[]).length === 1 ? '' : 's'})` : 'off'),
   corsOrigins: (v) => ((v as string[]).length > 0 ? (v as string[]).join(', ') : 'off'),
+  allowedHosts: (v) => ((v as string[]).length > 0 ? (v as string[]).join(', ') : 'none'),
   maxConcurrent: String,
   maxQueue: String,
   queueTimeoutMs: secondsOf,

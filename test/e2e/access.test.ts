@@ -75,12 +75,13 @@ describe('CORS', () => {
 
   test("the status page's data is for the page alone, even for a listed origin", async () => {
     const res = await fetch(`${stack.server.url}/bridge/api/status`, { headers: { origin: 'https://chat.example.com', authorization: 'Bearer first-key' } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  test('another origin gets no CORS permission', async () => {
+  test('another origin gets no CORS permission, and its requests are refused', async () => {
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://evil.example.net', authorization: 'Bearer first-key' } });
+    expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${stack.baseURL}/chat/completions`, {
       method: 'OPTIONS',

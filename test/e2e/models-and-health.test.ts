@@ -191,7 +191,7 @@ describe('bad requests', () => {
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://evil.example' } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 

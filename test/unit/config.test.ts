@@ -67,3 +67,18 @@ describe('access and limit settings', () => {
     expect(resolveConfig({ host }, {}).host).toBe(host);
   });
 });
+
+describe('--allowed-hosts', () => {
+  test('host names, lower-cased, ports and a trailing dot left off; a leading dot or *. for subdomains; * for any', () => {
+    const config = resolveConfig({}, { BRIDGE_ALLOWED_HOSTS: 'Bridge.Example.com:443, .tunnel.example., *.ngrok.example, *' });
+    expect(config.allowedHosts).toEqual(['bridge.example.com', '.tunnel.example', '*.ngrok.example', '*']);
+    expect(resolveConfig({}, {}).allowedHosts).toEqual([]);
+  });
+
+  test('anything that is not a host name is refused, naming the setting', () => {
+    for (const raw of ['https://bridge.example.com', 'bridge.example.com/v1', 'a b', 'x.*.example.com', '**']) {
+      expect(() => resolveConfig({ allowedHosts: raw }, {}), raw).toThrow(/--allowed-hosts: must be host names/);
+    }
+  });
+});
+
