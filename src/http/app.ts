@@ -6,6 +6,7 @@ import { BridgeError, toBridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
 import { errorResponse } from './error-response.js';
 import { allowHosts } from './middleware/allow-hosts.js';
+import { clientScope } from './middleware/client-scope.js';
 import { guardJsonBody } from './middleware/guard-body.js';
 import { RefusalLog } from './middleware/refusal-log.js';
 import { refuseForeignOrigins } from './middleware/refuse-foreign-origins.js';
@@ -66,6 +67,8 @@ export function createApp(deps: AppDeps): Hono {
   const refusals = new RefusalLog(deps.logger);
   app.use('*', allowHosts({ bindHost: deps.bindHost, allowedHosts: deps.allowedHosts, refusals }));
   app.use('*', refuseForeignOrigins({ corsOrigins: deps.corsOrigins, ownPagesOnly: (path) => !isSharedRoute(path), refusals }));
+  // Whose stored responses and request details a request may see (the key is checked further on).
+  app.use('*', clientScope(deps.apiKeys));
   // Next, so that the page's own calls are not traced as API requests.
   if (deps.statusPage) registerStatusPage(app, deps.statusPage);
   // Only API calls are activity; /health and /metrics are housekeeping, counted but not listed.

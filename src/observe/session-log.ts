@@ -51,7 +51,9 @@ export class SessionLog implements RequestObserver {
   }
 
   requestEnded(record: RequestRecord): void {
-    this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...record })}\n`);
+    // The owner is a hash of an API key: the status page needs it, the log does not.
+    const { owner: _owner, ...line } = record;
+    this.stream.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
   }
 
   /** Write what is buffered and close the file. */
