@@ -41,6 +41,12 @@ export interface Config {
   /** Longest silence from Claude Code while a run is going. */
   idleTimeoutMs: number;
   maxBodyBytes: number;
+  /** How long a client may take to send a request's headers (an idle new connection is closed then). */
+  headerTimeoutMs: number;
+  /** How long a client may take to send a whole request, body included. */
+  bodyTimeoutMs: number;
+  /** Open connections at most; beyond it new ones are closed at once. */
+  maxConnections: number;
   /** How long in-flight requests may finish after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   /** Upstream retries Claude Code may make before the client is told. */
@@ -338,6 +344,36 @@ export const SETTINGS: readonly SettingSpec[] = [
     showValue: (v) => `${Math.round((v as number) / 1024 / 1024)}mb`,
   },
   {
+    key: 'headerTimeoutMs',
+    flag: '--header-timeout',
+    env: 'BRIDGE_HEADER_TIMEOUT',
+    arg: '<seconds>',
+    description: "Time a client has to send a request's headers; a connection that sends none is closed after it",
+    shownDefault: '10',
+    parse: seconds(1, 3_600),
+    defaultValue: () => 10_000,
+  },
+  {
+    key: 'bodyTimeoutMs',
+    flag: '--body-timeout',
+    env: 'BRIDGE_BODY_TIMEOUT',
+    arg: '<seconds>',
+    description: 'Time a client has to send a whole request, body included (408 and the connection closed beyond)',
+    shownDefault: '60',
+    parse: seconds(1, 86_400),
+    defaultValue: () => 60_000,
+  },
+  {
+    key: 'maxConnections',
+    flag: '--max-connections',
+    env: 'BRIDGE_MAX_CONNECTIONS',
+    arg: '<n>',
+    description: 'Open client connections at most; a new one beyond it is closed at once',
+    shownDefault: '256',
+    parse: int(1, 100_000),
+    defaultValue: () => 256,
+  },
+  {
     key: 'shutdownGraceMs',
     flag: '--shutdown-grace',
     env: 'BRIDGE_SHUTDOWN_GRACE',
@@ -534,6 +570,11 @@ export function resolveConfig(
   values.childEnv = Object.freeze(buildChildEnv(env));
   const config = Object.freeze({ ...(values as unknown as Config), ...overrides });
   refuseUnsafeExposure(config);
+  if (config.headerTimeoutMs > config.bodyTimeoutMs) {
+    throw new ConfigError(
+      `Invalid --header-timeout: ${config.headerTimeoutMs / 1000} s is longer than --body-timeout (${config.bodyTimeoutMs / 1000} s), which counts the headers too.`,
+    );
+  }
   return config;
 }
 

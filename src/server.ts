@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ClaudeRunner } from './claude/claude-runner.js';
@@ -54,6 +55,32 @@ export interface RunningServer {
    * processes) and release everything.
    */
   close(): Promise<void>;
+}
+
+/**
+ * What a connection may take before the server closes it: a client that
+ * opens connections and sends nothing, or dribbles a request a byte at a
+ * time, must not hold them for minutes. Node checks these once per
+ * `connectionsCheckingInterval`, so that is a second. Idle keep-alive
+ * connections are closed one second after the `Keep-Alive: timeout=5` the
+ * server advertises (Node's own grace, so a client reusing one at the last
+ * moment is not cut off).
+ */
+function connectionLimits(config: Config): http.ServerOptions {
+  return { headersTimeout: config.headerTimeoutMs, requestTimeout: config.bodyTimeoutMs, connectionsCheckingInterval: 1_000 };
+}
+
+/** Connections refused past --max-connections: logged at once, then at most once a minute with a count. */
+function dropLogger(logger: Logger, max: number): () => void {
+  let dropped = 0;
+  let lastLogged = 0;
+  return () => {
+    dropped++;
+    if (Date.now() - lastLogged < 60_000) return;
+    lastLogged = Date.now();
+    logger.warn({ dropped, maxConnections: max }, 'refused connections beyond --max-connections');
+    dropped = 0;
+  };
 }
 
 /**
@@ -160,8 +187,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: connectionLimits(config) }, () => resolve(s));
     s.once('error', (err) => reject(new ListenError(err)));
+    s.maxConnections = config.maxConnections;
+    s.on('drop', dropLogger(logger, config.maxConnections));
   }).catch(async (err: unknown) => {
     // Nothing has started yet (no spare, no model check): undo what was opened.
     await pool.close();

@@ -17,6 +17,7 @@ const SHOWN: Record<string, (value: unknown) => string> = {
   requestTimeoutMs: secondsOf,
   idleTimeoutMs: secondsOf,
   maxBodyBytes: sizeOf,
+  maxConnections: String,
   upstreamRetries: String,
   poolSize: (v) => (v === 0 ? 'off' : String(v)),
   liveSessions: (v) => (v === 0 ? 'off' : String(v)),

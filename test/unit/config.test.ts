@@ -82,3 +82,12 @@ describe('--allowed-hosts', () => {
   });
 });
 
+describe('connection limits', () => {
+  test('defaults, and a header timeout longer than the body timeout (which counts the headers) is refused', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ headerTimeoutMs: 10_000, bodyTimeoutMs: 60_000, maxConnections: 256 });
+    expect(resolveConfig({ headerTimeoutMs: '5', bodyTimeoutMs: '5' }, {})).toMatchObject({ headerTimeoutMs: 5_000, bodyTimeoutMs: 5_000 });
+    expect(() => resolveConfig({ headerTimeoutMs: '30' }, { BRIDGE_BODY_TIMEOUT: '20' })).toThrow(/--header-timeout: 30 s is longer than --body-timeout/);
+    expect(() => resolveConfig({ maxConnections: '0' }, {})).toThrow(/--max-connections/);
+  });
+});
+
