@@ -524,8 +524,8 @@ function isBridgeVariable(name: string): boolean {
 /**
  * Build the environment for Claude Code: the server's own (so the official
  * ANTHROPIC_* / CLAUDE_* variables work as users expect), without the
- * bridge's settings, and with traffic Claude Code does not need for
- * answering turned off unless the user chose otherwise.
+ * bridge's settings, with traffic Claude Code does not need for answering
+ * turned off, and tied to the bridge's life, unless the user chose otherwise.
  */
 export function buildChildEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -534,6 +534,10 @@ export function buildChildEnv(env: Readonly<Record<string, string | undefined>>)
   }
   out.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= '1';
   out.DISABLE_AUTOUPDATER ??= '1';
+  // Claude Code's runtime (Bun) then ends itself the moment the bridge dies,
+  // even by SIGKILL, instead of finishing a billed answer nobody will read
+  // (on stdin's end it only stops after the turn in progress).
+  out.BUN_FEATURE_FLAG_NO_ORPHANS ??= '1';
   return out;
 }
 

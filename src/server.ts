@@ -101,6 +101,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   });
   const registry = new ProcessRegistry();
   const workDirs = new WorkDirs(config.workRoot);
+  // What a bridge that was killed outright left behind goes now.
+  await workDirs.removeLeftovers().then(
+    (removed) => removed.length > 0 && logger.info({ removed: removed.length }, 'removed working folders a stopped bridge left behind'),
+    (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not look for working folders a stopped bridge left behind'),
+  );
   // However the process ends, the folders Claude Code ran in go with it.
   const removeWorkDirs = () => workDirs.removeAllNow();
   process.on('exit', removeWorkDirs);

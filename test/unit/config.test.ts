@@ -30,6 +30,11 @@ describe('buildChildEnv', () => {
     expect(env.PORT).toBeUndefined();
   });
 
+  test("ties Claude Code's life to the bridge's, unless the user chose otherwise", () => {
+    expect(buildChildEnv({}).BUN_FEATURE_FLAG_NO_ORPHANS).toBe('1');
+    expect(buildChildEnv({ BUN_FEATURE_FLAG_NO_ORPHANS: '0' }).BUN_FEATURE_FLAG_NO_ORPHANS).toBe('0');
+  });
+
   test('keeps a user choice for non-essential traffic', () => {
     expect(buildChildEnv({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '0' }).CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('0');
   });
