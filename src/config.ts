@@ -324,7 +324,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--idle-timeout',
     env: 'BRIDGE_IDLE_TIMEOUT',
     arg: '<seconds>',
-    description: 'Longest silence from Claude Code during a run before 504',
+    description: 'Longest silence from Claude Code during a run before 504 (not counted while a streaming client is not reading)',
     shownDefault: '120',
     parse: seconds(1, 86_400),
     defaultValue: () => 120_000,

@@ -81,7 +81,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     const references = await referencedItems(referencedItemIds(body), owner);
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous, references, raw });
     reportIgnored(c, translation.ignored);
-    const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();
     const response = new ResponseEventStream({
       id: newId('resp'),
@@ -119,6 +119,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
         trace,
         logger,
         events,
+        flow,
         first: first ?? firstEvent,
         opening: first ? [] : frames(response.begin(model.entry.resolvedId ?? model.entry.alias)),
         keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },
