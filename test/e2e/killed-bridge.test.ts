@@ -78,4 +78,5 @@ test('after SIGKILL its Claude Code processes end at once, mid-answer; the next 
   } finally {
     await second.stop();
   }
-});
+  // Two bridges start from the command line, each waiting for Claude Code's model list.
+}, 180_000);
