@@ -66,7 +66,10 @@ export function createApp(deps: AppDeps): Hono {
   // sends through DNS rebinding or from a foreign origin runs nothing.
   const refusals = new RefusalLog(deps.logger);
   app.use('*', allowHosts({ bindHost: deps.bindHost, allowedHosts: deps.allowedHosts, refusals }));
-  app.use('*', refuseForeignOrigins({ corsOrigins: deps.corsOrigins, ownPagesOnly: (path) => !isSharedRoute(path), refusals }));
+  app.use(
+    '*',
+    refuseForeignOrigins({ corsOrigins: deps.corsOrigins, allowedHosts: deps.allowedHosts, ownPagesOnly: (path) => !isSharedRoute(path), refusals }),
+  );
   // Whose stored responses and request details a request may see (the key is checked further on).
   app.use('*', clientScope(deps.apiKeys));
   // Next, so that the page's own calls are not traced as API requests.

@@ -147,4 +147,12 @@ describe('requests a page could send without asking CORS', () => {
     const other = await send({ path: '/bridge/api/status', headers: { origin: 'http://127.0.0.1:1' } });
     expect(other.status).toBe(403);
   });
+
+  test('behind a proxy that passes the bridge its own Host, a page served under a name in --allowed-hosts is still its own', async () => {
+    for (const origin of ['https://bridge.example.com', 'https://a.tunnel.example']) {
+      const chat = await send({ method: 'POST', path: '/v1/chat/completions', headers: { ...json, origin }, body: chatBody });
+      expect(chat.status, origin).toBe(200);
+      expect((await send({ path: '/bridge/api/status', headers: { origin } })).status, origin).toBe(200);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { hostName, isAllowedHost } from '../../src/http/middleware/allow-hosts.js';
+import { hostName, isAllowedHost, isConfiguredName } from '../../src/http/middleware/allow-hosts.js';
 import { isSameOrigin } from '../../src/http/middleware/refuse-foreign-origins.js';
 
 test('the name in a Host header, without its port', () => {
@@ -18,6 +18,13 @@ test('which names a bridge answers to', () => {
   // The bound name is this server; * turns the check off.
   expect(isAllowedHost('myhost.lan', { bindHost: 'myhost.lan', allowedHosts: [] })).toBe(true);
   expect(isAllowedHost('anything.example', { bindHost: '127.0.0.1', allowedHosts: ['*'] })).toBe(true);
+});
+
+test("names the owner configured, which make a page under them the bridge's own: never loopback names, never *", () => {
+  const configured = ['bridge.example.com', '.tunnel.example', '*.ngrok.example'];
+  for (const name of ['bridge.example.com', 'tunnel.example', 'x.tunnel.example', 'a.ngrok.example']) expect(isConfiguredName(name, configured), name).toBe(true);
+  for (const name of ['localhost', '127.0.0.1', 'ngrok.example', 'evil.example']) expect(isConfiguredName(name, configured), name).toBe(false);
+  expect(isConfiguredName('evil.example', ['*'])).toBe(false);
 });
 
 test('a page is same-origin when its host and port are the ones the request reached', () => {

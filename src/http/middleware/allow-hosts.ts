@@ -30,8 +30,13 @@ export function isAllowedHost(name: string, options: Pick<AllowHostsOptions, 'bi
   if (isIP(name) !== 0) return true;
   if (name === 'localhost' || name.endsWith('.localhost')) return true;
   if (name === hostName(options.bindHost)) return true;
-  return options.allowedHosts.some((allowed) => {
-    if (allowed === '*' || allowed === name) return true;
+  return options.allowedHosts.includes('*') || isConfiguredName(name, options.allowedHosts);
+}
+
+/** Whether `name` is one the owner gave in --allowed-hosts by name or domain (`*` names nothing in particular). */
+export function isConfiguredName(name: string, allowedHosts: readonly string[]): boolean {
+  return allowedHosts.some((allowed) => {
+    if (allowed === name) return true;
     if (allowed.startsWith('*.')) return name.endsWith(allowed.slice(1));
     return allowed.startsWith('.') && (name.endsWith(allowed) || name === allowed.slice(1));
   });

@@ -1,14 +1,31 @@
 import type { MiddlewareHandler } from 'hono';
 import { BridgeError } from '../../errors/bridge-error.js';
 import { errorResponse } from '../error-response.js';
+import { isConfiguredName } from './allow-hosts.js';
 import type { RefusalLog } from './refusal-log.js';
 
 export interface OriginOptions {
   /** `--cors-origins`: origins allowed to call the API (`*` any). */
   corsOrigins: readonly string[];
+  /**
+   * `--allowed-hosts`: a page served under one of these names is the
+   * bridge's own, reached through a proxy that may pass the bridge another
+   * Host (nginx sends `127.0.0.1:8000` by default).
+   */
+  allowedHosts: readonly string[];
   /** Paths only the bridge's own pages may call from a browser, whatever `corsOrigins` says. */
   ownPagesOnly: (path: string) => boolean;
   refusals: RefusalLog;
+}
+
+/** The host name of a browser origin, or undefined for `null` and anything else that is not an http(s) origin. */
+function originHostName(origin: string): string | undefined {
+  try {
+    const page = new URL(origin);
+    return page.protocol === 'http:' || page.protocol === 'https:' ? page.hostname : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the page at `origin` was served by the server this request reached (the same scheme-less host and port). */
@@ -38,6 +55,8 @@ export function refuseForeignOrigins(options: OriginOptions): MiddlewareHandler 
   return async (c, next) => {
     const origin = c.req.header('origin');
     if (origin === undefined || isSameOrigin(origin, c.req.header('host'))) return next();
+    const name = originHostName(origin);
+    if (name !== undefined && isConfiguredName(name, options.allowedHosts)) return next();
     const ownPages = options.ownPagesOnly(c.req.path);
     if (!ownPages && (anyOrigin || options.corsOrigins.includes(origin))) return next();
     options.refusals.note('origin', origin);
