@@ -27,6 +27,12 @@ export interface Config {
   allowNoAuth: boolean;
   /** Origins allowed to call the API from a browser; empty means CORS is off. */
   corsOrigins: readonly string[];
+  /**
+   * Host names the bridge answers to besides loopback names, IP addresses and
+   * `host` (a reverse proxy's or tunnel's name); `.example.com` is the domain
+   * and its subdomains, `*.example.com` its subdomains, `*` any name.
+   */
+  allowedHosts: readonly string[];
   maxConcurrent: number;
   maxQueue: number;
   queueTimeoutMs: number;
@@ -35,6 +41,12 @@ export interface Config {
   /** Longest silence from Claude Code while a run is going. */
   idleTimeoutMs: number;
   maxBodyBytes: number;
+  /** How long a client may take to send a request's headers (an idle new connection is closed then). */
+  headerTimeoutMs: number;
+  /** How long a client may take to send a whole request, body included. */
+  bodyTimeoutMs: number;
+  /** Open connections at most; beyond it new ones are closed at once. */
+  maxConnections: number;
   /** How long in-flight requests may finish after SIGTERM/SIGINT. */
   shutdownGraceMs: number;
   /** Upstream retries Claude Code may make before the client is told. */
@@ -123,6 +135,18 @@ const list: Parser<string[]> = (raw) =>
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+
+/** "bridge.example.com, .example.org, *.example.net": host names, lower-cased, any port left off (ports are not checked). */
+const hostNames: Parser<string[]> = (raw) =>
+  list(raw).map((item) => {
+    const name = item.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    if (name !== '*' && !/^(?:\*\.|\.)?[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$/.test(name)) {
+      throw new SettingError(
+        `must be host names such as bridge.example.com, .example.com (the domain and its subdomains) or *.example.com (its subdomains), or *, got "${item}"`,
+      );
+    }
+    return name;
+  });
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
@@ -239,6 +263,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultValue: () => [],
   },
   {
+    key: 'allowedHosts',
+    flag: '--allowed-hosts',
+    env: 'BRIDGE_ALLOWED_HOSTS',
+    arg: '<names>',
+    description:
+      "Host names the bridge answers to besides loopback names, IP addresses and --host, such as a reverse proxy's or tunnel's (comma-separated; .example.com is the domain and its subdomains, *.example.com its subdomains, * any name)",
+    shownDefault: 'none',
+    parse: hostNames,
+    defaultValue: () => [],
+  },
+  {
     key: 'maxConcurrent',
     flag: '--max-concurrent',
     env: 'MAX_CONCURRENT',
@@ -289,7 +324,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--idle-timeout',
     env: 'BRIDGE_IDLE_TIMEOUT',
     arg: '<seconds>',
-    description: 'Longest silence from Claude Code during a run before 504',
+    description: 'Longest silence from Claude Code during a run before 504 (not counted while a streaming client is not reading)',
     shownDefault: '120',
     parse: seconds(1, 86_400),
     defaultValue: () => 120_000,
@@ -307,6 +342,36 @@ export const SETTINGS: readonly SettingSpec[] = [
     defaultValue: () => 32 * 1024 * 1024,
     banner: 'limit',
     showValue: (v) => `${Math.round((v as number) / 1024 / 1024)}mb`,
+  },
+  {
+    key: 'headerTimeoutMs',
+    flag: '--header-timeout',
+    env: 'BRIDGE_HEADER_TIMEOUT',
+    arg: '<seconds>',
+    description: "Time a client has to send a request's headers; a connection that sends none is closed after it",
+    shownDefault: '10',
+    parse: seconds(1, 3_600),
+    defaultValue: () => 10_000,
+  },
+  {
+    key: 'bodyTimeoutMs',
+    flag: '--body-timeout',
+    env: 'BRIDGE_BODY_TIMEOUT',
+    arg: '<seconds>',
+    description: 'Time a client has to send a whole request, body included (408 and the connection closed beyond)',
+    shownDefault: '60',
+    parse: seconds(1, 86_400),
+    defaultValue: () => 60_000,
+  },
+  {
+    key: 'maxConnections',
+    flag: '--max-connections',
+    env: 'BRIDGE_MAX_CONNECTIONS',
+    arg: '<n>',
+    description: 'Open client connections at most; a new one beyond it is closed at once',
+    shownDefault: '256',
+    parse: int(1, 100_000),
+    defaultValue: () => 256,
   },
   {
     key: 'shutdownGraceMs',
@@ -459,8 +524,8 @@ function isBridgeVariable(name: string): boolean {
 /**
  * Build the environment for Claude Code: the server's own (so the official
  * ANTHROPIC_* / CLAUDE_* variables work as users expect), without the
- * bridge's settings, and with traffic Claude Code does not need for
- * answering turned off unless the user chose otherwise.
+ * bridge's settings, with traffic Claude Code does not need for answering
+ * turned off, and tied to the bridge's life, unless the user chose otherwise.
  */
 export function buildChildEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -469,6 +534,10 @@ export function buildChildEnv(env: Readonly<Record<string, string | undefined>>)
   }
   out.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= '1';
   out.DISABLE_AUTOUPDATER ??= '1';
+  // Claude Code's runtime (Bun) then ends itself the moment the bridge dies,
+  // even by SIGKILL, instead of finishing a billed answer nobody will read
+  // (on stdin's end it only stops after the turn in progress).
+  out.BUN_FEATURE_FLAG_NO_ORPHANS ??= '1';
   return out;
 }
 
@@ -505,6 +574,11 @@ export function resolveConfig(
   values.childEnv = Object.freeze(buildChildEnv(env));
   const config = Object.freeze({ ...(values as unknown as Config), ...overrides });
   refuseUnsafeExposure(config);
+  if (config.headerTimeoutMs > config.bodyTimeoutMs) {
+    throw new ConfigError(
+      `Invalid --header-timeout: ${config.headerTimeoutMs / 1000} s is longer than --body-timeout (${config.bodyTimeoutMs / 1000} s), which counts the headers too.`,
+    );
+  }
   return config;
 }
 

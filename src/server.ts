@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { ClaudeRunner } from './claude/claude-runner.js';
@@ -57,6 +58,32 @@ export interface RunningServer {
 }
 
 /**
+ * What a connection may take before the server closes it: a client that
+ * opens connections and sends nothing, or dribbles a request a byte at a
+ * time, must not hold them for minutes. Node checks these once per
+ * `connectionsCheckingInterval`, so that is a second. Idle keep-alive
+ * connections are closed one second after the `Keep-Alive: timeout=5` the
+ * server advertises (Node's own grace, so a client reusing one at the last
+ * moment is not cut off).
+ */
+function connectionLimits(config: Config): http.ServerOptions {
+  return { headersTimeout: config.headerTimeoutMs, requestTimeout: config.bodyTimeoutMs, connectionsCheckingInterval: 1_000 };
+}
+
+/** Connections refused past --max-connections: logged at once, then at most once a minute with a count. */
+function dropLogger(logger: Logger, max: number): () => void {
+  let dropped = 0;
+  let lastLogged = 0;
+  return () => {
+    dropped++;
+    if (Date.now() - lastLogged < 60_000) return;
+    lastLogged = Date.now();
+    logger.warn({ dropped, maxConnections: max }, 'refused connections beyond --max-connections');
+    dropped = 0;
+  };
+}
+
+/**
  * Wire the layers together and listen. Everything is built from `config`
  * here, so several servers can run in one process (the tests do).
  */
@@ -74,6 +101,11 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   });
   const registry = new ProcessRegistry();
   const workDirs = new WorkDirs(config.workRoot);
+  // What a bridge that was killed outright left behind goes now.
+  await workDirs.removeLeftovers().then(
+    (removed) => removed.length > 0 && logger.info({ removed: removed.length }, 'removed working folders a stopped bridge left behind'),
+    (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not look for working folders a stopped bridge left behind'),
+  );
   // However the process ends, the folders Claude Code ran in go with it.
   const removeWorkDirs = () => workDirs.removeAllNow();
   process.on('exit', removeWorkDirs);
@@ -123,6 +155,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     metrics,
     apiKeys: config.apiKeys,
     corsOrigins: config.corsOrigins,
+    bindHost: config.host,
+    allowedHosts: config.allowedHosts,
     maxBodyBytes: config.maxBodyBytes,
     chat: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
     messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
@@ -158,8 +192,10 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: connectionLimits(config) }, () => resolve(s));
     s.once('error', (err) => reject(new ListenError(err)));
+    s.maxConnections = config.maxConnections;
+    s.on('drop', dropLogger(logger, config.maxConnections));
   }).catch(async (err: unknown) => {
     // Nothing has started yet (no spare, no model check): undo what was opened.
     await pool.close();

@@ -1,5 +1,6 @@
 import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
+import type { OutputFlow } from '../core/output-flow.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
 import type { UsageLimits } from '../core/usage-limits.js';
 import { BridgeError } from '../errors/bridge-error.js';
@@ -24,6 +25,8 @@ export interface RunSpec {
   sdkModel: string | undefined;
   /** Aborted when the client leaves or a limit is hit; `reason` says why. */
   signal: AbortSignal;
+  /** Held while the client does not read: the run's process is then not read either. */
+  flow?: OutputFlow;
 }
 
 /** A run in progress. */
@@ -108,6 +111,7 @@ export class ClaudeRunner {
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config));
     const { session, origin } = await this.acquireSession(spec, context);
     onSession(session);
+    spec.flow?.attach(session.process);
     let starting = origin === 'cold';
     const started = (): void => {
       if (!starting) return;
@@ -140,6 +144,8 @@ export class ClaudeRunner {
       if (err instanceof BridgeError && err.kind === 'authentication') this.deps.pool.discardAll();
       throw err;
     } finally {
+      // A parked process must not stay held by a client that is gone.
+      spec.flow?.detach();
       // A process that is not kept has nothing left to do for anyone: it ends at once.
       if (!parked) session.abandon();
       started();

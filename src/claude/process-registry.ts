@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 
 /** What a Claude Code process is doing for the bridge. */
@@ -8,6 +9,8 @@ export interface ProcessEntry {
   pid: number;
   role: ProcessRole;
   startedAt: number;
+  /** Bytes of Claude Code's output the bridge has read. */
+  outputBytes: number;
 }
 
 /**
@@ -20,6 +23,8 @@ export class ProcessHandle {
   /** The process has exited (or could not start). */
   exited = false;
   onStderr: (text: string) => void = () => undefined;
+  private output: Readable | undefined;
+  private held = false;
 
   constructor(
     private readonly registry: ProcessRegistry,
@@ -33,6 +38,29 @@ export class ProcessHandle {
   setRole(role: ProcessRole): void {
     this.roleNow = role;
     if (this.pid !== undefined) this.registry.update(this.pid, role);
+  }
+
+  /**
+   * Stop reading the process's output (the client does not read its
+   * answer): what Claude Code writes then waits in the pipe and in Claude
+   * Code itself, not in the bridge. The SDK reads the output eagerly into a
+   * queue of its own, so pausing the stream is the one place this can be done.
+   */
+  hold(): void {
+    this.held = true;
+    this.output?.pause();
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.output?.resume();
+  }
+
+  /** The process's stdout, once spawned. */
+  watchOutput(output: Readable): void {
+    this.output = output;
+    if (this.held) output.pause();
   }
 }
 
@@ -66,9 +94,12 @@ export class ProcessRegistry {
       if (child.pid !== undefined) {
         const pid = child.pid;
         handle.pid = pid;
-        this.entries.set(pid, { pid, role: handle.role, startedAt: Date.now() });
+        const entry: ProcessEntry = { pid, role: handle.role, startedAt: Date.now(), outputBytes: 0 };
+        this.entries.set(pid, entry);
         child.once('exit', () => this.entries.delete(pid));
+        child.stdout.on('data', (chunk: Buffer) => (entry.outputBytes += chunk.length));
       }
+      handle.watchOutput(child.stdout);
       child.once('exit', () => (handle.exited = true));
       child.stderr.setEncoding('utf8');
       child.stderr.on('data', (text: string) => handle.onStderr(text));

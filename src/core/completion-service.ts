@@ -5,6 +5,7 @@ import { listedModelIds, type ResolvedModel } from './model-names.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
 import type { ConcurrencyLimiter } from './limiter.js';
+import { OutputFlow } from './output-flow.js';
 import { StopSequenceFilter } from './stop-sequences.js';
 import type { BridgeRequest, RunEvent } from './types.js';
 import type { UsageLimits } from './usage-limits.js';
@@ -30,6 +31,8 @@ export interface OpenedRun {
    * event, or rejects with the reason the request cannot be answered.
    */
   events: AsyncGenerator<RunEvent>;
+  /** Held by the HTTP side while its client does not read (backpressure down to Claude Code). */
+  flow: OutputFlow;
 }
 
 /**
@@ -46,7 +49,8 @@ export class CompletionService {
 
   async open(request: BridgeRequest, clientSignal: AbortSignal): Promise<OpenedRun> {
     const model = await this.resolveModel(request.model);
-    return { model, events: this.run(request, model, clientSignal) };
+    const flow = new OutputFlow();
+    return { model, events: this.run(request, model, clientSignal, flow), flow };
   }
 
   /** The model a request names, or the 404 that lists what is available (also for requests that start no run). */
@@ -61,7 +65,7 @@ export class CompletionService {
     for (const controller of this.running) controller.abort(reason);
   }
 
-  private async *run(request: BridgeRequest, model: ResolvedModel, clientSignal: AbortSignal): AsyncGenerator<RunEvent> {
+  private async *run(request: BridgeRequest, model: ResolvedModel, clientSignal: AbortSignal, flow: OutputFlow): AsyncGenerator<RunEvent> {
     const { limiter, runner, requestTimeoutMs, idleTimeoutMs } = this.deps;
     // Before any Claude Code process or queue place: a refused request costs nothing.
     const refusal = this.deps.planLimitsOnly ? this.deps.usageLimits?.planLimitsRefusal() : undefined;
@@ -81,6 +85,8 @@ export class CompletionService {
     let lastOutput = Date.now();
     let idleTimer: NodeJS.Timeout | undefined;
     const watchIdle = () => {
+      // While the client does not read, the silence is the client's, not Claude Code's.
+      if (flow.held) lastOutput = Date.now();
       const silentFor = Date.now() - lastOutput;
       if (silentFor >= idleTimeoutMs) {
         abort(new BridgeError('timeout', `Claude Code produced no output for ${Math.round(idleTimeoutMs / 1000)} s.`, { code: 'idle_timeout' }));
@@ -93,7 +99,7 @@ export class CompletionService {
       release = await limiter.acquire(controller.signal);
       lastOutput = Date.now();
       idleTimer = setTimeout(watchIdle, idleTimeoutMs);
-      const handle = runner.start({ request, sdkModel: model.sdkModel, signal: controller.signal });
+      const handle = runner.start({ request, sdkModel: model.sdkModel, signal: controller.signal, flow });
       for await (const event of applyStopSequences(handle, request.stop)) {
         lastOutput = Date.now();
         if (event.type === 'end') this.deps.login.recordSuccess();

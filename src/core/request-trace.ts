@@ -24,6 +24,8 @@ export interface RequestRecord {
   durationMs: number;
   status: number;
   error: { status: number; code: string | null; message: string } | undefined;
+  /** Who may see the request and answer later: '' (any client) or a hash of the API key that made it. */
+  owner: string;
 }
 
 /** Who wants to know about requests: the activity view, the session log, metrics. */
@@ -64,6 +66,7 @@ export class RequestTrace {
     readonly endpoint: string,
     private readonly client: RequestRecord['client'],
     private readonly observers: readonly RequestObserver[],
+    private readonly owner = '',
   ) {
     for (const o of observers) o.requestStarted?.(this);
   }
@@ -129,6 +132,7 @@ export class RequestTrace {
       durationMs: Math.round(performance.now() - this.started),
       status,
       error: this.error,
+      owner: this.owner,
     };
     for (const o of this.observers) {
       try {

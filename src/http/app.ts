@@ -5,7 +5,11 @@ import type { RequestObserver } from '../core/request-trace.js';
 import { BridgeError, toBridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
 import { errorResponse } from './error-response.js';
+import { allowHosts } from './middleware/allow-hosts.js';
+import { clientScope } from './middleware/client-scope.js';
 import { guardJsonBody } from './middleware/guard-body.js';
+import { RefusalLog } from './middleware/refusal-log.js';
+import { refuseForeignOrigins } from './middleware/refuse-foreign-origins.js';
 import { requireApiKey } from './middleware/require-api-key.js';
 import { traceRequests } from './middleware/trace-requests.js';
 import { registerAnthropicMessages, type MessagesRouteDeps } from './routes/anthropic-messages.js';
@@ -27,6 +31,10 @@ export interface AppDeps {
   observers: readonly RequestObserver[];
   apiKeys: readonly string[];
   corsOrigins: readonly string[];
+  /** The address the server listens on; a Host header naming it is this server. */
+  bindHost: string;
+  /** Further host names the bridge answers to (`--allowed-hosts`). */
+  allowedHosts: readonly string[];
   maxBodyBytes: number;
   /** The status page at `/` and its API under /bridge/api; absent, there is no page. */
   statusPage?: StatusPageDeps;
@@ -45,11 +53,26 @@ const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
   ['/v1/responses/:id', ['GET', 'DELETE']],
 ];
 
+/** Routes that pages of the origins in --cors-origins may call; the rest (the status page and its data) are for the bridge's own page. */
+function isSharedRoute(path: string): boolean {
+  return path.startsWith('/v1/') || path === '/health' || path === '/metrics';
+}
+
 /** The HTTP surface: middleware, routes, and one error handler that shapes every failure. */
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
-  // First, so that the page's own calls are not traced as API requests.
+  // Before anything else, the status page included: a request a web page
+  // sends through DNS rebinding or from a foreign origin runs nothing.
+  const refusals = new RefusalLog(deps.logger);
+  app.use('*', allowHosts({ bindHost: deps.bindHost, allowedHosts: deps.allowedHosts, refusals }));
+  app.use(
+    '*',
+    refuseForeignOrigins({ corsOrigins: deps.corsOrigins, allowedHosts: deps.allowedHosts, ownPagesOnly: (path) => !isSharedRoute(path), refusals }),
+  );
+  // Whose stored responses and request details a request may see (the key is checked further on).
+  app.use('*', clientScope(deps.apiKeys));
+  // Next, so that the page's own calls are not traced as API requests.
   if (deps.statusPage) registerStatusPage(app, deps.statusPage);
   // Only API calls are activity; /health and /metrics are housekeeping, counted but not listed.
   const housekeeping: readonly RequestObserver[] = [deps.metrics];
@@ -70,7 +93,7 @@ export function createApp(deps: AppDeps): Hono {
     app.use('/v1/*', requireApiKey(deps.apiKeys));
     app.use('/metrics', requireApiKey(deps.apiKeys));
   }
-  app.use('/v1/*', guardJsonBody(deps.maxBodyBytes));
+  for (const [path, methods] of ROUTES) if (methods.includes('POST')) app.use(path, guardJsonBody(deps.maxBodyBytes));
 
   registerHealth(app, deps.health);
   app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));

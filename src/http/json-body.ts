@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { z } from 'zod';
 import { invalidRequest } from '../errors/bridge-error.js';
 import { zodToBridgeError } from '../translate/zod-errors.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
 /**
  * Read the body as JSON and validate it; a 400 naming the problem
@@ -20,6 +21,13 @@ export async function readJsonRequest<S extends z.ZodType>(c: Context, schema: S
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
+  }
+  if (jsonDepth(value) > MAX_JSON_DEPTH) {
+    throw invalidRequest(
+      `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep, the most the bridge accepts.`,
+      null,
+      'json_too_deep',
+    );
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw zodToBridgeError(parsed.error);

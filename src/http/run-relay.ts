@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { CompletionService } from '../core/completion-service.js';
+import type { OutputFlow } from '../core/output-flow.js';
 import type { RequestTrace } from '../core/request-trace.js';
 import type { ResolvedModel } from '../core/model-names.js';
 import type { BridgeRequest, RunEvent } from '../core/types.js';
@@ -26,6 +27,8 @@ export interface StartedRun {
   model: ResolvedModel;
   /** The run's events, watched by the request's trace. */
   events: AsyncGenerator<RunEvent>;
+  /** Held while the client does not read, so that Claude Code is not read either. */
+  flow: OutputFlow;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function startRun(service: CompletionService, trace: RequestTrace, 
   const run = await service.open(request, signal);
   const events = trace.watch(run.events);
   trace.onFinish(() => void events.return(undefined).catch(() => undefined));
-  return { model: run.model, events };
+  return { model: run.model, events, flow: run.flow };
 }
 
 /**
@@ -68,6 +71,8 @@ export interface RelayOptions {
   trace: RequestTrace;
   logger: Logger;
   events: AsyncGenerator<RunEvent>;
+  /** The run's backpressure: held while the client does not read. */
+  flow?: OutputFlow;
   /** The first event, already awaited (or still on its way, when the stream starts before it). */
   first: IteratorResult<RunEvent> | Promise<IteratorResult<RunEvent>>;
   /** Frames sent before the run's events. */
@@ -92,6 +97,7 @@ async function write(writer: SseWriter, frame: SseFrame): Promise<void> {
 export function relayRun(c: Context, translator: StreamTranslator, options: RelayOptions): Response {
   const { trace, logger, events } = options;
   trace.streaming = true;
+  // A client that does not read holds the run's Claude Code output back (options.flow).
   return sseResponse(c, async (writer) => {
     // Writes go out one at a time, in order, whether they come from the run or the keep-alive timer.
     let queue = Promise.resolve();
@@ -138,5 +144,5 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
       await events.return(undefined);
       trace.finish(200);
     }
-  });
+  }, { flow: options.flow });
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { Holdable } from '../core/output-flow.js';
 
 export interface SseWriter {
   /** Queue one event; resolves at once unless the client is reading slower than events arrive. */
@@ -10,7 +11,11 @@ export interface SseWriter {
   readonly aborted: boolean;
 }
 
-/** Bytes queued for a slow client before `send` waits for it. */
+/**
+ * Bytes queued for a slow client before `send` waits for it. With the text
+ * not yet handed to the stream (at most as much again), it bounds what a
+ * stream holds for a client that does not read.
+ */
 const HIGH_WATER_MARK = 64 * 1024;
 /**
  * Events closer together than this leave in one socket write (each is still
@@ -28,15 +33,21 @@ function frame(data: string, event?: string): string {
   return event ? `event: ${event}\n${lines}\n\n` : `${lines}\n\n`;
 }
 
+export interface SseOptions {
+  /** Held while `send` waits for a slow client, released when it reads again: where the events come from. */
+  flow?: Holdable;
+}
+
 /**
  * A server-sent-events response. Events are written as soon as they are
  * produced; those produced together, or within a few milliseconds of
  * the previous write, leave in one write rather than one each, which keeps
  * the bridge's cost per token small on long answers without holding any
- * token back noticeably. A client that reads slowly makes `send` wait (backpressure); one that
+ * token back noticeably. A client that reads slowly makes `send` wait, and
+ * holds `flow` meanwhile (backpressure, down to Claude Code); one that
  * leaves makes `aborted` true, so the producer can stop.
  */
-export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<void>): Response {
+export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<void>, options: SseOptions = {}): Response {
   const encoder = new TextEncoder();
   const signal = c.req.raw.signal;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -74,14 +85,21 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
   const queue = async (text: string) => {
     if (cancelled) return;
     pending += text;
-    if (!flushScheduled) {
+    // A burst may not grow past the bound before the next write: it goes to the stream now.
+    if (pending.length >= HIGH_WATER_MARK) flush();
+    else if (!flushScheduled) {
       flushScheduled = true;
       const wait = lastWrite + MIN_WRITE_INTERVAL_MS - performance.now();
       if (wait > 0) setTimeout(flush, wait);
       else setImmediate(flush);
     }
     if ((controller.desiredSize ?? 1) <= 0 && !cancelled) {
-      await new Promise<void>((resolve) => (drained = resolve));
+      options.flow?.hold();
+      try {
+        await new Promise<void>((resolve) => (drained = resolve));
+      } finally {
+        options.flow?.release();
+      }
     }
   };
 

@@ -95,8 +95,10 @@ export interface RequestRow {
   stopReason: string | null;
   ttftMs: number | null;
   durationMs: number;
-  /** Whether GET /bridge/api/requests/{id} can show its request and answer. */
+  /** Whether GET /bridge/api/requests/{id} can show its request and answer (to the key asking). */
   hasDetails: boolean;
+  /** Made with another of several API keys: its request and answer are that key's alone. */
+  madeWithAnotherKey: boolean;
 }
 
 export interface RequestList {

@@ -98,7 +98,8 @@ export function usageReport(sources: StatusSources): UsageReport {
   };
 }
 
-export function requestRow(summary: RequestSummary, details: RequestDetails | undefined): RequestRow {
+/** A request as `viewer` (the scope of the page's API key) sees it in the list. */
+export function requestRow(summary: RequestSummary, details: RequestDetails | undefined, viewer: string): RequestRow {
   const usage = summary.usage;
   return {
     id: summary.id,
@@ -120,21 +121,22 @@ export function requestRow(summary: RequestSummary, details: RequestDetails | un
     stopReason: summary.stopReason ?? null,
     ttftMs: summary.ttftMs ?? null,
     durationMs: summary.durationMs,
-    hasDetails: details?.has(summary.id) ?? false,
+    hasDetails: details?.has(summary.id, viewer) ?? false,
+    madeWithAnotherKey: summary.owner !== viewer,
   };
 }
 
-export function requestList(sources: StatusSources): RequestList {
+export function requestList(sources: StatusSources, viewer: string): RequestList {
   return {
-    requests: sources.activity.recentRequests(RECENT_LIMIT).map((s) => requestRow(s, sources.details)),
+    requests: sources.activity.recentRequests(RECENT_LIMIT).map((s) => requestRow(s, sources.details, viewer)),
     detailsKept: sources.details !== undefined,
   };
 }
 
-export function requestDetail(record: RequestRecord, details: RequestDetails | undefined): RequestDetail {
+export function requestDetail(record: RequestRecord, details: RequestDetails | undefined, viewer: string): RequestDetail {
   const { request, answer, client, ...summary } = record;
   return {
-    ...requestRow({ ...summary, client }, details),
+    ...requestRow({ ...summary, client }, details, viewer),
     client: { address: client.address ?? null, userAgent: client.userAgent ?? null },
     request: request ?? null,
     answer: answer ? { text: answer.text, toolCalls: answer.toolCalls } : null,

@@ -20,7 +20,8 @@ interface Kept {
  * session log is on: people who did not opt in to keeping what was asked and
  * answered get none of it kept, in memory or on disk. Bounded by count and by
  * size; the oldest go first, and a single record larger than the whole bound
- * keeps its figures but not its bodies.
+ * keeps its figures but not its bodies. With several API keys, a request's
+ * body and answer are shown only to the key that made it.
  */
 export class RequestDetails implements RequestObserver {
   private readonly kept = new Map<string, Kept>();
@@ -48,12 +49,14 @@ export class RequestDetails implements RequestObserver {
     }
   }
 
-  get(id: string): RequestRecord | undefined {
-    return this.kept.get(id)?.record;
+  /** The request `viewer` may see: one made with the same key (or any, when clients share everything). */
+  get(id: string, viewer: string): RequestRecord | undefined {
+    const record = this.kept.get(id)?.record;
+    return record && record.owner === viewer ? record : undefined;
   }
 
-  has(id: string): boolean {
-    return this.kept.has(id);
+  has(id: string, viewer: string): boolean {
+    return this.get(id, viewer) !== undefined;
   }
 
   get size(): number {

@@ -102,7 +102,9 @@ export class RequestsView {
       cell.append(
         el('p', {
           class: 'muted',
-          text: this.detailsKept
+          text: row.madeWithAnotherKey
+            ? 'This request was made with another API key: its request and answer are shown to that key alone.'
+            : this.detailsKept
             ? 'This request is no longer among the ones kept in memory.'
             : 'The request and its answer are not kept: start the bridge with --log-dir (BRIDGE_LOG_DIR) to keep them, in the session log and for this page.',
         }),

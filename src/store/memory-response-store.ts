@@ -1,6 +1,7 @@
 import type { ResponseStore, ResponseStoreOptions } from './response-store.js';
 
 interface Entry {
+  owner: string;
   json: string;
   bytes: number;
   storedAt: number;
@@ -21,9 +22,9 @@ export class MemoryResponseStore implements ResponseStore {
     this.now = options.now ?? Date.now;
   }
 
-  async get(id: string): Promise<unknown> {
+  async get(id: string, owner: string): Promise<unknown> {
     const entry = this.entries.get(id);
-    if (!entry) return undefined;
+    if (!entry || entry.owner !== owner) return undefined;
     if (this.expired(entry)) {
       this.remove(id, entry);
       return undefined;
@@ -31,7 +32,7 @@ export class MemoryResponseStore implements ResponseStore {
     return JSON.parse(entry.json) as unknown;
   }
 
-  async put(id: string, value: unknown): Promise<boolean> {
+  async put(id: string, owner: string, value: unknown): Promise<boolean> {
     const json = JSON.stringify(value);
     const bytes = Buffer.byteLength(json);
     if (bytes > this.options.maxBytes) return false;
@@ -41,15 +42,16 @@ export class MemoryResponseStore implements ResponseStore {
       if (!this.expired(entry) && this.totalBytes + bytes <= this.options.maxBytes) break;
       this.remove(oldId, entry);
     }
-    this.entries.set(id, { json, bytes, storedAt: this.now() });
+    this.entries.set(id, { owner, json, bytes, storedAt: this.now() });
     this.totalBytes += bytes;
     return true;
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, owner: string): Promise<boolean> {
     const entry = this.entries.get(id);
-    if (!entry || this.expired(entry)) {
-      if (entry) this.remove(id, entry);
+    if (!entry || entry.owner !== owner) return false;
+    if (this.expired(entry)) {
+      this.remove(id, entry);
       return false;
     }
     this.remove(id, entry);

@@ -8,10 +8,20 @@ const SCHEMA = `
     id        TEXT PRIMARY KEY,
     stored_at INTEGER NOT NULL,
     bytes     INTEGER NOT NULL,
-    body      TEXT NOT NULL
+    body      TEXT NOT NULL,
+    owner     TEXT NOT NULL DEFAULT ''
   );
   CREATE INDEX IF NOT EXISTS responses_by_age ON responses (stored_at);
 `;
+
+/**
+ * A file made before values had owners gains the column; its values belong
+ * to '' (no key), which is what every client shared then.
+ */
+function addOwnerColumn(db: BetterSqlite3.Database): void {
+  const columns = db.prepare('PRAGMA table_info(responses)').all() as Array<{ name: string }>;
+  if (!columns.some((column) => column.name === 'owner')) db.exec("ALTER TABLE responses ADD COLUMN owner TEXT NOT NULL DEFAULT ''");
+}
 
 /**
  * Stored responses in an SQLite file, so that a restart loses nothing. The
@@ -44,6 +54,7 @@ export class SqliteResponseStore implements ResponseStore {
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
       db.exec(SCHEMA);
+      addOwnerColumn(db);
       const store = new SqliteResponseStore(db, options);
       store.dropExpired();
       return store;
@@ -52,8 +63,8 @@ export class SqliteResponseStore implements ResponseStore {
     }
   }
 
-  async get(id: string): Promise<unknown> {
-    const row = this.db.prepare('SELECT stored_at, body FROM responses WHERE id = ?').get(id) as { stored_at: number; body: string } | undefined;
+  async get(id: string, owner: string): Promise<unknown> {
+    const row = this.db.prepare('SELECT stored_at, body FROM responses WHERE id = ? AND owner = ?').get(id, owner) as { stored_at: number; body: string } | undefined;
     if (!row) return undefined;
     if (row.stored_at + this.options.ttlMs <= this.now()) {
       this.db.prepare('DELETE FROM responses WHERE id = ?').run(id);
@@ -62,7 +73,7 @@ export class SqliteResponseStore implements ResponseStore {
     return JSON.parse(row.body) as unknown;
   }
 
-  async put(id: string, value: unknown): Promise<boolean> {
+  async put(id: string, owner: string, value: unknown): Promise<boolean> {
     const body = JSON.stringify(value);
     const bytes = Buffer.byteLength(body);
     if (bytes > this.options.maxBytes) return false;
@@ -81,15 +92,16 @@ export class SqliteResponseStore implements ResponseStore {
         const remove = this.db.prepare('DELETE FROM responses WHERE id = ?');
         for (const doomedId of doomed) remove.run(doomedId);
       }
-      this.db.prepare('INSERT INTO responses (id, stored_at, bytes, body) VALUES (?, ?, ?, ?)').run(id, this.now(), bytes, body);
+      this.db.prepare('INSERT INTO responses (id, stored_at, bytes, body, owner) VALUES (?, ?, ?, ?, ?)').run(id, this.now(), bytes, body, owner);
     })();
     return true;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const row = this.db.prepare('SELECT stored_at FROM responses WHERE id = ?').get(id) as { stored_at: number } | undefined;
+  async delete(id: string, owner: string): Promise<boolean> {
+    const row = this.db.prepare('SELECT stored_at FROM responses WHERE id = ? AND owner = ?').get(id, owner) as { stored_at: number } | undefined;
+    if (!row) return false;
     this.db.prepare('DELETE FROM responses WHERE id = ?').run(id);
-    return row !== undefined && row.stored_at + this.options.ttlMs > this.now();
+    return row.stored_at + this.options.ttlMs > this.now();
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ declare module 'pino-roll' {
     dateFormat?: string;
     extension?: string;
     mkdir?: boolean;
+    /** Mode of the files it creates (passed on to sonic-boom). */
+    mode?: number;
     limit?: { count?: number; removeOtherLogFiles?: boolean };
   }
 

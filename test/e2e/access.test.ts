@@ -1,15 +1,21 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { jsonOf } from '../support/http.js';
+import { apiError, jsonOf } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
+// With the session log on, the status page keeps requests and answers to show.
+const logDir = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-access-logs-'));
 beforeAll(async () => {
-  stack = await startStack({ flags: { apiKeys: 'first-key, second-key', corsOrigins: 'https://chat.example.com' } });
+  stack = await startStack({ flags: { apiKeys: 'first-key, second-key', corsOrigins: 'https://chat.example.com', logDir } });
 });
 afterAll(async () => {
   await stack?.close();
+  rmSync(logDir, { recursive: true, force: true });
 });
 
 const client = (apiKey: string) => new OpenAI({ baseURL: stack.baseURL, apiKey, maxRetries: 0 });
@@ -75,17 +81,63 @@ describe('CORS', () => {
 
   test("the status page's data is for the page alone, even for a listed origin", async () => {
     const res = await fetch(`${stack.server.url}/bridge/api/status`, { headers: { origin: 'https://chat.example.com', authorization: 'Bearer first-key' } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  test('another origin gets no CORS permission', async () => {
+  test('another origin gets no CORS permission, and its requests are refused', async () => {
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://evil.example.net', authorization: 'Bearer first-key' } });
+    expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${stack.baseURL}/chat/completions`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' },
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('with several keys, what one key stored is not another key\'s', () => {
+  test("stored responses: another key can neither fetch, continue nor delete them", async () => {
+    const first = client('first-key');
+    const second = client('second-key');
+    const stored = await first.responses.create({ model: 'haiku', input: 'remember this' });
+    expect(stored.output_text).toBe('Echo: remember this');
+
+    const fetched = await apiError(second.responses.retrieve(stored.id));
+    expect(fetched).toMatchObject({ status: 404, code: 'response_not_found' });
+    const continued = await apiError(second.responses.create({ model: 'haiku', previous_response_id: stored.id, input: 'what did I say?' }));
+    expect(continued).toMatchObject({ status: 400, code: 'previous_response_not_found' });
+    const deleted = await apiError(second.responses.delete(stored.id));
+    expect(deleted).toMatchObject({ status: 404, code: 'response_not_found' });
+
+    // The key that stored it still has it all.
+    expect((await first.responses.retrieve(stored.id)).id).toBe(stored.id);
+    const next = await first.responses.create({ model: 'haiku', previous_response_id: stored.id, input: 'and now?' });
+    expect(next.output_text).toBe('Echo: and now?');
+    await first.responses.delete(stored.id);
+    expect((await apiError(first.responses.retrieve(stored.id))).status).toBe(404);
+  });
+
+  test("request details on the status page: another key sees the figures, not the request and answer", async () => {
+    await client('first-key').chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'private words' }] });
+    const rowsFor = async (key: string) =>
+      (await jsonOf(await fetch(`${stack.server.url}/bridge/api/requests`, { headers: { authorization: `Bearer ${key}` } }))).requests as Array<{
+        id: string;
+        hasDetails: boolean;
+        madeWithAnotherKey: boolean;
+      }>;
+    const mine = (await rowsFor('first-key'))[0]!;
+    expect(mine).toMatchObject({ hasDetails: true, madeWithAnotherKey: false });
+    const theirs = (await rowsFor('second-key')).find((row) => row.id === mine.id)!;
+    expect(theirs).toMatchObject({ hasDetails: false, madeWithAnotherKey: true });
+
+    const detail = (key: string) => fetch(`${stack.server.url}/bridge/api/requests/${mine.id}`, { headers: { authorization: `Bearer ${key}` } });
+    const refused = await detail('second-key');
+    expect(refused.status).toBe(404);
+    expect(await refused.text()).not.toContain('private words');
+    const shown = await detail('first-key');
+    expect(shown.status).toBe(200);
+    expect(JSON.stringify(await shown.json())).toContain('private words');
   });
 });

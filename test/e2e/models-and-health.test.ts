@@ -145,6 +145,45 @@ describe('bad requests', () => {
     expect(stack.fake.messageRequests).toHaveLength(0);
   });
 
+  test('nesting deeper than the bridge accepts is a 400 in each API\'s shape, not a crash', async () => {
+    // Written as text: JSON.stringify itself cannot go this deep.
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const deepSchema = (levels: number) => `${'{"type":"object","properties":{"x":'.repeat(levels)}{"type":"string"}${'}}'.repeat(levels)}`;
+    const hi = '"messages":[{"role":"user","content":"hi"}]';
+    const cases: Array<[string, string]> = [
+      ['/chat/completions', `{"model":"haiku",${hi},"metadata":{"x":${nested(10_000)}}}`],
+      ['/chat/completions', `{"model":"haiku",${hi},"tools":[{"type":"function","function":{"name":"deep","parameters":${deepSchema(5_000)}}}]}`],
+      ['/responses', `{"model":"haiku","input":"hi","tools":[{"type":"function","name":"deep","parameters":${deepSchema(5_000)}}]}`],
+      ['/messages', `{"model":"haiku","max_tokens":10,${hi},"tools":[{"name":"deep","input_schema":${deepSchema(5_000)}}]}`],
+      ['/messages/count_tokens', `{"model":"haiku",${hi},"x":${nested(10_000)}}`],
+    ];
+    for (const [path, body] of cases) {
+      const res = await fetch(`${stack.baseURL}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status, path).toBe(400);
+      const json = await jsonOf(res);
+      if (path.startsWith('/messages')) expect(json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+      else expect(json.error).toMatchObject({ type: 'invalid_request_error', code: 'json_too_deep' });
+    }
+    // A schema nested as deeply as real tools nest is fine.
+    const fine = await fetch(`${stack.baseURL}/messages/count_tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"model":"haiku",${hi},"tools":[{"name":"ok","input_schema":${deepSchema(20)}}]}`,
+    });
+    expect(fine.status).toBe(200);
+    expect(stack.fake.messageRequests).toHaveLength(0);
+  });
+
+  test('a malformed escape in a model id is a 404, not a crash', async () => {
+    const res = await fetch(`${stack.baseURL}/models/%ff`);
+    expect(res.status).toBe(404);
+    const json = await jsonOf(res);
+    assertSchema('ErrorResponse', json);
+    expect(json.error.code).toBe('model_not_found');
+    // An escaped slash still names a model.
+    expect((await fetch(`${stack.baseURL}/models/anthropic%2Fclaude-sonnet-4.5`)).status).toBe(200);
+  });
+
   test('CORS is off by default: no origin is allowed, not even for a preflight', async () => {
     const preflight = await fetch(`${stack.baseURL}/chat/completions`, {
       method: 'OPTIONS',
@@ -152,7 +191,7 @@ describe('bad requests', () => {
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://evil.example' } });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 

@@ -47,7 +47,7 @@ function changeLogin(mtimeAheadMs: number): string {
 
 /** What Claude was sent, with the per-run working directory (and billing header) taken out. */
 function comparable(body: MessagesBody) {
-  const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/claude-code-bridge-run-[A-Za-z0-9]+/g, 'RUN').replace(/cc_version=[^;]+;/g, ''));
+  const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/claude-code-bridge-run-[A-Za-z0-9-]+/g, 'RUN').replace(/cc_version=[^;]+;/g, ''));
   return scrub({ model: body.model, system: body.system, messages: body.messages, tools: body.tools, thinking: body.thinking, output_config: body.output_config, max_tokens: body.max_tokens });
 }
 

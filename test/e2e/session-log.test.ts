@@ -1,22 +1,26 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { SessionLog } from '../../src/observe/session-log.js';
 import { noisePng } from '../support/png.js';
 import { startStack, type Stack } from '../support/stack.js';
 
 let stack: Stack;
+let parent: string;
 let logDir: string;
 let client: OpenAI;
 beforeAll(async () => {
-  logDir = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-logs-'));
+  parent = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-logs-'));
+  // A folder that does not exist yet: the bridge makes it.
+  logDir = path.join(parent, 'logs');
   stack = await startStack({ flags: { apiKeys: 'sekret-key-123', logDir, logMaxBytes: '4kb' } });
   client = new OpenAI({ baseURL: stack.baseURL, apiKey: 'sekret-key-123', maxRetries: 0 });
 });
 afterAll(async () => {
   await stack?.close();
-  rmSync(logDir, { recursive: true, force: true });
+  rmSync(parent, { recursive: true, force: true });
 });
 
 interface LogLine {
@@ -116,4 +120,30 @@ test('files rotate when they reach the size limit', async () => {
   const { files } = readLog();
   expect(files.length).toBeGreaterThan(1);
   expect(files.every((f) => /^sessions\.\d{4}-\d{2}-\d{2}\.\d+\.jsonl$/.test(f))).toBe(true);
+});
+
+const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+test('only the owner can read the log: files 0600 in a 0700 folder, rotated files too', async () => {
+  await logged(9);
+  expect(modeOf(logDir)).toBe(0o700);
+  const { files } = readLog();
+  expect(files.length).toBeGreaterThan(1);
+  for (const file of files) expect(modeOf(path.join(logDir, file)), file).toBe(0o600);
+});
+
+test('an existing log folder keeps its mode; log files an earlier version left readable become 0600', async () => {
+  const shared = path.join(parent, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o755);
+  const old = path.join(shared, 'sessions.2020-01-01.1.jsonl');
+  const other = path.join(shared, 'notes.txt');
+  writeFileSync(old, '{}\n', { mode: 0o644 });
+  writeFileSync(other, 'not ours', { mode: 0o644 });
+  const log = await SessionLog.open({ dir: shared, maxBytes: 1024 * 1024 });
+  await log.close();
+  expect(modeOf(shared)).toBe(0o755);
+  expect(modeOf(old)).toBe(0o600);
+  expect(modeOf(other)).toBe(0o644);
+  for (const file of readdirSync(shared).filter((f) => f.endsWith('.jsonl'))) expect(modeOf(path.join(shared, file)), file).toBe(0o600);
 });

@@ -102,3 +102,18 @@ export async function waitForNoRuns(registry: RegistryLike, timeoutMs = 5000): P
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Whether a process is still running: alive and not a zombie. A process
+ * whose parent was killed is adopted by init, which may take a while to
+ * reap it; until then it exists, ended, as a zombie.
+ */
+export function running(pid: number): boolean {
+  if (!alive(pid)) return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}

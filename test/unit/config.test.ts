@@ -30,6 +30,11 @@ describe('buildChildEnv', () => {
     expect(env.PORT).toBeUndefined();
   });
 
+  test("ties Claude Code's life to the bridge's, unless the user chose otherwise", () => {
+    expect(buildChildEnv({}).BUN_FEATURE_FLAG_NO_ORPHANS).toBe('1');
+    expect(buildChildEnv({ BUN_FEATURE_FLAG_NO_ORPHANS: '0' }).BUN_FEATURE_FLAG_NO_ORPHANS).toBe('0');
+  });
+
   test('keeps a user choice for non-essential traffic', () => {
     expect(buildChildEnv({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '0' }).CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('0');
   });
@@ -67,3 +72,27 @@ describe('access and limit settings', () => {
     expect(resolveConfig({ host }, {}).host).toBe(host);
   });
 });
+
+describe('--allowed-hosts', () => {
+  test('host names, lower-cased, ports and a trailing dot left off; a leading dot or *. for subdomains; * for any', () => {
+    const config = resolveConfig({}, { BRIDGE_ALLOWED_HOSTS: 'Bridge.Example.com:443, .tunnel.example., *.ngrok.example, *' });
+    expect(config.allowedHosts).toEqual(['bridge.example.com', '.tunnel.example', '*.ngrok.example', '*']);
+    expect(resolveConfig({}, {}).allowedHosts).toEqual([]);
+  });
+
+  test('anything that is not a host name is refused, naming the setting', () => {
+    for (const raw of ['https://bridge.example.com', 'bridge.example.com/v1', 'a b', 'x.*.example.com', '**']) {
+      expect(() => resolveConfig({ allowedHosts: raw }, {}), raw).toThrow(/--allowed-hosts: must be host names/);
+    }
+  });
+});
+
+describe('connection limits', () => {
+  test('defaults, and a header timeout longer than the body timeout (which counts the headers) is refused', () => {
+    expect(resolveConfig({}, {})).toMatchObject({ headerTimeoutMs: 10_000, bodyTimeoutMs: 60_000, maxConnections: 256 });
+    expect(resolveConfig({ headerTimeoutMs: '5', bodyTimeoutMs: '5' }, {})).toMatchObject({ headerTimeoutMs: 5_000, bodyTimeoutMs: 5_000 });
+    expect(() => resolveConfig({ headerTimeoutMs: '30' }, { BRIDGE_BODY_TIMEOUT: '20' })).toThrow(/--header-timeout: 30 s is longer than --body-timeout/);
+    expect(() => resolveConfig({ maxConnections: '0' }, {})).toThrow(/--max-connections/);
+  });
+});
+

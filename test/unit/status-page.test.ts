@@ -11,7 +11,7 @@ import { StatusFeed, type StatusFeedEvent } from '../../src/observe/status-feed.
 import { formatMs, formatTokens, shortEndpoint } from '../../src/page/format.js';
 import { curlSnippet, javascriptSnippet, pythonSnippet, type SnippetInput } from '../../src/page/snippets.js';
 
-function record(id: string, requestText = 'hello'): RequestRecord {
+function record(id: string, requestText = 'hello', owner = ''): RequestRecord {
   return {
     id,
     startedAt: new Date().toISOString(),
@@ -28,6 +28,7 @@ function record(id: string, requestText = 'hello'): RequestRecord {
     durationMs: 20,
     status: 200,
     error: undefined,
+    owner,
   };
 }
 
@@ -36,18 +37,27 @@ describe('request details kept for the page', () => {
     const details = new RequestDetails({ capacity: 3, maxBytes: 1_000_000 });
     for (const id of ['a', 'b', 'c', 'd', 'e']) details.requestEnded(record(id));
     expect(details.size).toBe(3);
-    expect(['a', 'b', 'c', 'd', 'e'].map((id) => details.has(id))).toEqual([false, false, true, true, true]);
-    expect(details.get('e')?.request).toEqual({ messages: [{ role: 'user', content: 'hello' }] });
+    expect(['a', 'b', 'c', 'd', 'e'].map((id) => details.has(id, ''))).toEqual([false, false, true, true, true]);
+    expect(details.get('e', '')?.request).toEqual({ messages: [{ role: 'user', content: 'hello' }] });
+  });
+
+  test("with several API keys, a request's body and answer are shown to its own key alone", () => {
+    const details = new RequestDetails();
+    details.requestEnded(record('by-a', 'secret of a', 'owner-a'));
+    expect(details.get('by-a', 'owner-a')?.request).toEqual({ messages: [{ role: 'user', content: 'secret of a' }] });
+    expect(details.get('by-a', 'owner-b')).toBeUndefined();
+    expect(details.has('by-a', 'owner-b')).toBe(false);
+    expect(details.get('by-a', '')).toBeUndefined();
   });
 
   test('and by size: the oldest go first, a record larger than the bound keeps only its figures', () => {
     const details = new RequestDetails({ capacity: 100, maxBytes: 4_000 });
     for (let i = 0; i < 10; i++) details.requestEnded(record(`r${i}`, 'x'.repeat(1_000)));
     expect(details.totalBytes).toBeLessThanOrEqual(4_000);
-    expect(details.has('r9')).toBe(true);
-    expect(details.has('r0')).toBe(false);
+    expect(details.has('r9', '')).toBe(true);
+    expect(details.has('r0', '')).toBe(false);
     details.requestEnded(record('huge', 'y'.repeat(10_000)));
-    const huge = details.get('huge')!;
+    const huge = details.get('huge', '')!;
     expect(huge.request).toMatch(/^\[request not kept: \d+ bytes/);
     expect(huge.answer).toBeUndefined();
     expect(huge.durationMs).toBe(20);

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -34,5 +35,29 @@ describe('WorkDirs', () => {
     expect(made.filter((d) => existsSync(d))).toEqual([]);
     expect(dirs.count).toBe(0);
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  test("a new start removes the folders of bridges that are gone, and only those", async () => {
+    const leftovers = path.join(root, 'leftovers');
+    mkdirSync(leftovers);
+    // A process that has ended: its id names no process now.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    const names = {
+      deadRun: `claude-code-bridge-run-${gone}-AbC123`,
+      deadSpares: `claude-code-bridge-spares-${gone}-xYz789`,
+      mine: `claude-code-bridge-run-${process.pid}-Mine00`,
+      otherLive: `claude-code-bridge-run-1-Init00`,
+      oldStyle: 'claude-code-bridge-run-Old000',
+      unrelated: 'something-else',
+    };
+    for (const name of Object.values(names)) mkdirSync(path.join(leftovers, name));
+    writeFileSync(path.join(leftovers, names.deadRun, 'left-by-claude.txt'), 'x');
+
+    const removed = await new WorkDirs(leftovers).removeLeftovers();
+    expect(removed.map((d) => path.basename(d)).sort()).toEqual([names.deadRun, names.deadSpares].sort());
+    expect(readdirSync(leftovers).sort()).toEqual([names.mine, names.otherLive, names.oldStyle, names.unrelated].sort());
+    // The folders a bridge makes are named so that the next one can tell.
+    const made = await new WorkDirs(leftovers).create('run');
+    expect(path.basename(made)).toMatch(new RegExp(`^claude-code-bridge-run-${process.pid}-[A-Za-z0-9]{6}$`));
   });
 });

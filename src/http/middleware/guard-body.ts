@@ -3,10 +3,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { BridgeError } from '../../errors/bridge-error.js';
 
 /**
- * Bodies of POST requests must be JSON (or carry no content type, as some
- * minimal clients send) and no larger than `maxBytes`. A declared length
- * over the limit is refused before any of the body is read; a chunked body
- * is cut off as soon as it passes the limit.
+ * Bodies of POST requests must say they are JSON and be no larger than
+ * `maxBytes`. A body without a content type is refused too: it is exactly
+ * what a browser sends for a `no-cors` request from any web page, which
+ * needs no permission from CORS. A declared length over the limit is
+ * refused before any of the body is read; a chunked body is cut off as soon
+ * as it passes the limit.
  */
 export function guardJsonBody(maxBytes: number): MiddlewareHandler {
   const limit = bodyLimit({
@@ -20,10 +22,12 @@ export function guardJsonBody(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'POST') return next();
     const type = c.req.header('content-type');
-    if (type !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
+    if (type === undefined || !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
       throw new BridgeError(
         'unsupported_media_type',
-        `Unsupported content type ${JSON.stringify(type)}: send the body as JSON with "Content-Type: application/json".`,
+        type === undefined
+          ? 'The request has no Content-Type: send the body as JSON with "Content-Type: application/json".'
+          : `Unsupported content type ${JSON.stringify(type)}: send the body as JSON with "Content-Type: application/json".`,
         { code: 'unsupported_media_type' },
       );
     }

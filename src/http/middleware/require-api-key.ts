@@ -7,7 +7,7 @@ function digest(value: string): Buffer {
 }
 
 /** The key a client presented: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
-function presentedKey(authorization: string | undefined, xApiKey: string | undefined): string | undefined {
+export function presentedKey(authorization: string | undefined, xApiKey: string | undefined): string | undefined {
   if (xApiKey) return xApiKey.trim();
   const match = /^Bearer\s+(.+)$/i.exec(authorization ?? '');
   return match?.[1]?.trim();

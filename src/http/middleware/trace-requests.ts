@@ -28,16 +28,22 @@ export function traceRequests(observersFor: (path: string) => readonly RequestOb
     } catch {
       address = undefined;
     }
-    const trace = new RequestTrace(newRequestId(), `${c.req.method} ${c.req.path}`, { address, userAgent: c.req.header('user-agent') }, [
-      ...observers,
-      {
-        requestEnded: (record) =>
-          logger.info(
-            { id: record.id, endpoint: record.endpoint, status: record.status, model: record.answeredBy ?? record.model, ms: record.durationMs, ttftMs: record.ttftMs, error: record.error?.message },
-            'request',
-          ),
-      },
-    ]);
+    const trace = new RequestTrace(
+      newRequestId(),
+      `${c.req.method} ${c.req.path}`,
+      { address, userAgent: c.req.header('user-agent') },
+      [
+        ...observers,
+        {
+          requestEnded: (record) =>
+            logger.info(
+              { id: record.id, endpoint: record.endpoint, status: record.status, model: record.answeredBy ?? record.model, ms: record.durationMs, ttftMs: record.ttftMs, error: record.error?.message },
+              'request',
+            ),
+        },
+      ],
+      c.get('clientScope'),
+    );
     c.set('trace', trace);
     c.header('x-request-id', trace.id);
     // Anthropic's clients read the request id from this header (and show it with errors).

@@ -45,7 +45,7 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
     reportIgnored(c, translation.ignored);
-    const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
     const firstEvent = events.next();
 
@@ -72,6 +72,7 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
         trace,
         logger: deps.logger,
         events,
+        flow,
         first: first ?? firstEvent,
         opening: first ? [] : frames(message.begin(modelName(model))),
         keepAlive: { intervalMs: deps.keepAliveMs, frame: { event: 'ping', data: { type: 'ping' } } },

@@ -35,7 +35,7 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
     reportIgnored(c, translation.ignored);
-    const { events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    const { events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();
     const id = completionId();
     const created = Math.floor(Date.now() / 1000);
@@ -80,6 +80,7 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
         trace,
         logger: deps.logger,
         events,
+        flow,
         first: first ?? firstEvent,
         opening: first ? [] : [KEEP_ALIVE_COMMENT],
         keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },

@@ -15,9 +15,11 @@ export function registerModels(app: Hono, catalog: ModelCatalog): void {
     return c.json(toModelList(snapshot.entries, createdOf(snapshot.fetchedAt)));
   });
 
-  // Ids may contain a slash (anthropic/claude-sonnet-4.5), so take the rest of the path.
+  // Ids may contain a slash (anthropic/claude-sonnet-4.5), so take the rest of
+  // the path. Hono has already decoded it; a malformed escape (%ff) is left as
+  // it came, and names no model.
   app.get('/v1/models/:id{.+}', async (c) => {
-    const id = decodeURIComponent(c.req.param('id'));
+    const id = c.req.param('id');
     const snapshot = await catalog.list();
     if (!resolveModelName(id, snapshot.entries)) {
       throw new BridgeError('not_found', `The model ${JSON.stringify(id)} does not exist.`, {

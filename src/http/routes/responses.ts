@@ -35,9 +35,9 @@ function responseNotFound(id: string): BridgeError {
 export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
   const { store, logger } = deps;
 
-  async function previousConversation(id: string | null | undefined): Promise<StoredConversation | undefined> {
+  async function previousConversation(id: string | null | undefined, owner: string): Promise<StoredConversation | undefined> {
     if (!id) return undefined;
-    const stored = fromStored(await store.get(id));
+    const stored = fromStored(await store.get(id, owner));
     // OpenAI answers an unknown, expired or unstored id this way, and
     // clients recognise it (some then resend the whole conversation).
     if (!stored) throw invalidRequest(`Previous response with id '${id}' not found.`, 'previous_response_id', 'previous_response_not_found');
@@ -49,11 +49,11 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
    * names the response it came from; an id that is not found is left out,
    * and the translator refuses it by name.
    */
-  async function referencedItems(ids: string[]): Promise<Map<string, OutputItem>> {
+  async function referencedItems(ids: string[], owner: string): Promise<Map<string, OutputItem>> {
     const found = new Map<string, OutputItem>();
     for (const id of new Set(ids)) {
       const responseId = responseIdOfItem(id);
-      const stored = responseId ? fromStored(await store.get(responseId)) : undefined;
+      const stored = responseId ? fromStored(await store.get(responseId, owner)) : undefined;
       const item = stored ? storedItem(stored, id) : undefined;
       if (item) found.set(id, item);
     }
@@ -61,10 +61,10 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
   }
 
   /** Keep an answered response, when the client asked for it, before the client hears it is complete. */
-  async function remember(response: ResponseObject, conversation: StoredConversation): Promise<void> {
+  async function remember(response: ResponseObject, conversation: StoredConversation, owner: string): Promise<void> {
     if (!response.store || response.status === 'failed') return;
     try {
-      const kept = await store.put(response.id, toStoredResponse(response, conversation));
+      const kept = await store.put(response.id, owner, toStoredResponse(response, conversation));
       if (!kept) logger.warn({ id: response.id }, 'response larger than --responses-max-size: not stored');
     } catch (err) {
       logger.warn({ id: response.id, err: (err as Error).message }, 'could not store the response');
@@ -73,13 +73,15 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
 
   app.post('/v1/responses', async (c) => {
     const trace = c.get('trace');
+    // Stored responses belong to the API key that stored them (with several keys).
+    const owner = c.get('clientScope');
     const { body, raw } = await readJsonRequest(c, responsesRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
-    const previous = await previousConversation(body.previous_response_id);
-    const references = await referencedItems(referencedItemIds(body));
+    const previous = await previousConversation(body.previous_response_id, owner);
+    const references = await referencedItems(referencedItemIds(body), owner);
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous, references, raw });
     reportIgnored(c, translation.ignored);
-    const { model, events } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
+    const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();
     const response = new ResponseEventStream({
       id: newId('resp'),
@@ -94,7 +96,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
       const first = await firstEvent;
       if (!first.done) response.push(first.value);
       for await (const event of events) response.push(event);
-      await remember(response.response(), translation.conversation);
+      await remember(response.response(), translation.conversation, owner);
       return c.json(response.response());
     }
 
@@ -108,7 +110,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
       {
         push: async (event) => {
           const out = response.push(event);
-          if (event.type === 'end') await remember(response.response(), translation.conversation);
+          if (event.type === 'end') await remember(response.response(), translation.conversation, owner);
           return frames(out);
         },
         fail: (error) => frames(response.fail(error)),
@@ -117,6 +119,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
         trace,
         logger,
         events,
+        flow,
         first: first ?? firstEvent,
         opening: first ? [] : frames(response.begin(model.entry.resolvedId ?? model.entry.alias)),
         keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },
@@ -126,14 +129,14 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
 
   app.get('/v1/responses/:id', async (c) => {
     const id = c.req.param('id');
-    const stored = fromStored(await store.get(id));
+    const stored = fromStored(await store.get(id, c.get('clientScope')));
     if (!stored) throw responseNotFound(id);
     return c.json(stored.response);
   });
 
   app.delete('/v1/responses/:id', async (c) => {
     const id = c.req.param('id');
-    if (!(await store.delete(id))) throw responseNotFound(id);
+    if (!(await store.delete(id, c.get('clientScope')))) throw responseNotFound(id);
     return c.json({ id, object: 'response.deleted', deleted: true });
   });
 }

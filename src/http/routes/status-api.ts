@@ -23,7 +23,8 @@ export function registerStatusApi(app: Hono, sources: StatusSources): void {
   app.get(`${STATUS_API_PREFIX}/status`, async (c) => c.json(await statusReport(sources)));
   app.get(`${STATUS_API_PREFIX}/activity`, (c) => c.json(activityReport(sources)));
   app.get(`${STATUS_API_PREFIX}/usage`, (c) => c.json(usageReport(sources)));
-  app.get(`${STATUS_API_PREFIX}/requests`, (c) => c.json(requestList(sources)));
+  // Figures are the operator's; a request's body and answer are its API key's (see client-scope.ts).
+  app.get(`${STATUS_API_PREFIX}/requests`, (c) => c.json(requestList(sources, c.get('clientScope'))));
   app.get(`${STATUS_API_PREFIX}/requests/:id`, (c) => {
     const id = c.req.param('id');
     if (!sources.details) {
@@ -33,17 +34,18 @@ export function registerStatusApi(app: Hono, sources: StatusSources): void {
         { code: 'details_not_kept' },
       );
     }
-    const record = sources.details.get(id);
+    const record = sources.details.get(id, c.get('clientScope'));
     if (!record) {
       throw new BridgeError('not_found', `The request ${JSON.stringify(id)} is not among the most recent ones kept.`, {
         code: 'request_not_found',
       });
     }
-    return c.json(requestDetail(record, sources.details));
+    return c.json(requestDetail(record, sources.details, c.get('clientScope')));
   });
   app.get(`${STATUS_API_PREFIX}/events`, (c) => {
     const signal = c.req.raw.signal;
-    return sseResponse(c, (writer) => streamActivity(sources, writer, signal));
+    const viewer = c.get('clientScope');
+    return sseResponse(c, (writer) => streamActivity(sources, writer, signal, viewer));
   });
 }
 
@@ -57,7 +59,7 @@ interface EventWriter {
  * the figures whenever they change and each request as it ends. Ends when the
  * client leaves or the server shuts down (the feed closes).
  */
-function streamActivity(sources: StatusSources, writer: EventWriter, signal: AbortSignal): Promise<void> {
+function streamActivity(sources: StatusSources, writer: EventWriter, signal: AbortSignal, viewer: string): Promise<void> {
   return new Promise<void>((resolve) => {
     if (sources.feed.isClosed || signal.aborted) return resolve();
     let lastSent = '';
@@ -81,7 +83,7 @@ function streamActivity(sources: StatusSources, writer: EventWriter, signal: Abo
     };
     const onEvent = (event: StatusFeedEvent) => {
       if (event.type === 'closed') return finish();
-      if (event.type === 'ended') send(requestRow(event.record, sources.details), 'request');
+      if (event.type === 'ended') send(requestRow(event.record, sources.details, viewer), 'request');
       scheduleActivity();
     };
     const timer = setInterval(() => (writer.aborted ? finish() : sendActivity()), POLL_MS);
@@ -96,7 +98,7 @@ function streamActivity(sources: StatusSources, writer: EventWriter, signal: Abo
     }
     signal.addEventListener('abort', finish, { once: true });
     unsubscribe = sources.feed.subscribe(onEvent);
-    send(requestList(sources), 'requests');
+    send(requestList(sources, viewer), 'requests');
     sendActivity();
   });
 }

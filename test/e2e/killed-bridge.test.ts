@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { BRIDGE_CLI, LiveProcess, fakeClaudeEnv } from '../support/cli-process.js';
+import { FakeAnthropic } from '../support/fake-anthropic.js';
+import { descendants, running } from '../support/processes.js';
+
+// A bridge killed outright (SIGKILL, the out-of-memory killer) runs no
+// cleanup: its Claude Code processes must end by themselves, and the next
+// bridge removes the folders it left.
+let fake: FakeAnthropic;
+let home: string;
+let workRoot: string;
+beforeAll(async () => {
+  fake = new FakeAnthropic();
+  await fake.start();
+  home = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-killed-'));
+  workRoot = path.join(home, 'work');
+  mkdirSync(workRoot);
+});
+afterAll(async () => {
+  await fake?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+function startBridge(): LiveProcess {
+  return new LiveProcess(process.execPath, [BRIDGE_CLI, '--port', '0', '--work-root', workRoot, '--pool-size', '1'], fakeClaudeEnv(fake.url, home));
+}
+
+async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('after SIGKILL its Claude Code processes end at once, mid-answer; the next start removes its folders, and only those', async () => {
+  // An answer that would take a minute to stream.
+  fake.reply({ blocks: [{ type: 'text', text: Array.from({ length: 600 }, (_, i) => `word${i} `) }], delayMs: 100 });
+  const first = startBridge();
+  const url = await first.expect(/http:\/\/127\.0\.0\.1:\d+/);
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'haiku', stream: true, messages: [{ role: 'user', content: 'go' }] }),
+  });
+  const reader = res.body!.getReader();
+  await reader.read();
+  await waitUntil(() => fake.messageRequests.length === 1, 'Claude Code is answering');
+  const children = descendants(first.child.pid!);
+  expect(children.length).toBeGreaterThan(0);
+  const left = readdirSync(workRoot);
+  expect(left.some((name) => name.startsWith('claude-code-bridge-run-'))).toBe(true);
+
+  first.child.kill('SIGKILL');
+  await first.exited;
+  await waitUntil(() => children.every((pid) => !running(pid)), 'the Claude Code processes are gone', 5_000);
+  await reader.cancel().catch(() => undefined);
+  // The answer was abandoned, not streamed on to its end for nobody.
+  expect(fake.finishedMessages).toEqual([]);
+  expect(readdirSync(workRoot).sort()).toEqual(left.sort());
+
+  // A folder of a bridge that still runs (this test's process stands in for one) and one
+  // not named by this version stay.
+  const alive = `claude-code-bridge-run-${process.pid}-Alive0`;
+  const unknown = 'claude-code-bridge-run-Legacy';
+  mkdirSync(path.join(workRoot, alive));
+  mkdirSync(path.join(workRoot, unknown));
+  fake.reset();
+  const second = startBridge();
+  try {
+    await second.expect(/http:\/\/127\.0\.0\.1:\d+/);
+    const now = readdirSync(workRoot);
+    for (const name of left) expect(now, name).not.toContain(name);
+    expect(now).toEqual(expect.arrayContaining([alive, unknown]));
+  } finally {
+    await second.stop();
+  }
+  // Two bridges start from the command line, each waiting for Claude Code's model list.
+}, 180_000);
