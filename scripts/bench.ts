@@ -14,9 +14,10 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prewarm, query, type Options, type SDKMessage, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
-import { buildTranscript, transcriptStore } from '../src/claude/transcript.js';
+import { prewarm, query, type Options, type SDKMessage, type SDKUserMessage, type SessionStore, type SessionStoreEntry } from '@anthropic-ai/claude-agent-sdk';
+import { buildTranscript } from '../src/claude/transcript.js';
 import { FakeAnthropic, lastUserText, type Handler } from '../test/support/fake-anthropic.js';
+import { measureWhatReachesClaude, reachLines } from './what-reaches-claude.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LONG_WORDS = 20_000;
@@ -151,6 +152,19 @@ async function directPrewarmed(): Promise<Sample> {
   } finally {
     q.close();
   }
+}
+
+/** A read-only session store serving one transcript: how a direct SDK user resumes a conversation it keeps itself. */
+function transcriptStore(sessionId: string, entries: SessionStoreEntry[]): SessionStore {
+  return {
+    async load(key) {
+      return key.sessionId === sessionId && key.subpath === undefined ? entries : null;
+    },
+    async append() {},
+    async listSubkeys() {
+      return [];
+    },
+  };
 }
 
 /** A direct SDK user continuing a conversation: a new query that resumes the earlier turns. */
@@ -343,18 +357,34 @@ clearInterval(memory);
 // that what is worth caching is decided by figures.
 const bookkeeping = await (async () => {
   const { resolveConfig } = await import('../src/config.js');
-  const { WorkDirs } = await import('../src/claude/work-dirs.js');
+  const { Workspace } = await import('../src/claude/workspace.js');
   const { resolveModelName, FALLBACK_MODELS } = await import('../src/core/model-names.js');
-  const workDirs = new WorkDirs(resolveConfig({ workRoot: home }, env).workRoot);
+  const workspace = new Workspace(resolveConfig({ workRoot: home }, env).workRoot, env);
+  const turns = Array.from({ length: 10 }, (_, i) => ({
+    role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+    content: [{ type: 'text' as const, text: `Turn ${i}: ${'words '.repeat(100)}` }],
+  }));
   const n = 500;
   let started = performance.now();
-  for (let i = 0; i < n; i++) await workDirs.remove(await workDirs.create());
+  for (let i = 0; i < n; i++) {
+    const sessionId = randomUUID();
+    workspace.writeTranscript(sessionId, buildTranscript(turns as never, { sessionId, cwd: workspace.cwd, version: 'bench' }));
+    workspace.removeTranscript(sessionId);
+  }
   const workDirUs = ((performance.now() - started) * 1000) / n;
   started = performance.now();
   for (let i = 0; i < n * 20; i++) resolveModelName('claude-3-5-sonnet-20241022', FALLBACK_MODELS);
   const modelUs = ((performance.now() - started) * 1000) / (n * 20);
-  return { workDirCreateAndRemoveUs: workDirUs, modelResolutionUs: modelUs };
+  return { transcriptWriteAndRemoveUs: workDirUs, modelResolutionUs: modelUs };
 })();
+
+// What reaches Claude: the prompt cache's share, and what the client did not send (after the timings, on its own bridge).
+const reach = await measureWhatReachesClaude({
+  PATH: env.PATH!,
+  ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY!,
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  DISABLE_AUTOUPDATER: '1',
+});
 
 // ---------------------------------------------------------------- report
 
@@ -384,6 +414,7 @@ const results = {
   concurrency,
   memory: { bridgeRssPeakMiB: peaks.bridge / 1024 ** 2, childrenRssPeakMiB: peaks.children / 1024 ** 2 },
   bookkeeping,
+  whatReachesClaude: reach,
 };
 
 const f = results.firstTurn;
@@ -413,6 +444,7 @@ const targets = {
     Object.entries(limits).map(([k, target]) => [k, { target, met: ratios[k as keyof typeof ratios] <= target }]),
   ) as Record<keyof typeof ratios, { target: number; met: boolean }>),
   bridgeRss: { target: 150, met: results.memory.bridgeRssPeakMiB <= 150 },
+  cachedShare: { target: 0.9, met: reach.cachedShare.bridge >= 0.9 },
 };
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...results, ratios, targets }, null, 2)}\n`);
 
@@ -435,11 +467,13 @@ const lines = [
   ...[1, 4, 8].flatMap((n) => [row(`${n} concurrent: bridge`, concurrency[String(n)]!.bridge), row(`${n} concurrent: direct cold`, concurrency[String(n)]!.direct)]),
   '',
   `peak RSS: bridge ${results.memory.bridgeRssPeakMiB.toFixed(0)} MiB, its Claude Code processes ${results.memory.childrenRssPeakMiB.toFixed(0)} MiB`,
-  `per request: a private working directory ${bookkeeping.workDirCreateAndRemoveUs.toFixed(0)} µs (made and removed), model name resolution ${bookkeeping.modelResolutionUs.toFixed(1)} µs`,
+  `per request: a cold turn's 10-turn transcript ${bookkeeping.transcriptWriteAndRemoveUs.toFixed(0)} µs (written and removed), model name resolution ${bookkeeping.modelResolutionUs.toFixed(1)} µs`,
   '',
   'ratios (bridge / direct, medians):',
   ...Object.entries(ratios).map(([k, v]) => `  ${k.padEnd(34)} ${v.toFixed(2)}  (target ≤ ${targets[k as keyof typeof targets].target}: ${targets[k as keyof typeof targets].met ? 'met' : 'NOT met'})`),
   `  bridge RSS ${results.memory.bridgeRssPeakMiB.toFixed(0)} MiB (target ≤ 150: ${targets.bridgeRss.met ? 'met' : 'NOT met'})`,
+  '',
+  ...reachLines(reach),
 ];
 console.log(lines.join('\n'));
 writeFileSync(path.join(outDir, 'chart.svg'), chart(results));

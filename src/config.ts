@@ -216,7 +216,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--work-root',
     env: 'BRIDGE_WORK_ROOT',
     arg: '<dir>',
-    description: 'Folder under which each run gets its own empty private working directory',
+    description: "Folder holding the bridge's one empty, read-only working folder for Claude Code (the same for every run)",
     shownDefault: 'the system temp folder',
     parse: (raw) => path.resolve(nonEmpty(raw)),
     defaultValue: () => os.tmpdir(),

@@ -10,7 +10,9 @@ import { ProcessRegistry } from './claude/process-registry.js';
 import { sessionOptions } from './claude/run-options.js';
 import { runtimeFingerprint } from './claude/runtime-fingerprint.js';
 import { SparePool } from './claude/spare-pool.js';
-import { WorkDirs } from './claude/work-dirs.js';
+import { ConversationPreamble } from './claude/conversation-preamble.js';
+import { ModelRefusals } from './claude/extra-body.js';
+import { Workspace } from './claude/workspace.js';
 import type { Config } from './config.js';
 import { CompletionService } from './core/completion-service.js';
 import { ConcurrencyLimiter } from './core/limiter.js';
@@ -49,6 +51,8 @@ export interface RunningServer {
   live: LiveSessions;
   runner: ClaudeRunner;
   usageLimits: UsageLimits;
+  /** Where Claude Code runs and keeps the transcripts of the bridge's runs. */
+  workspace: Workspace;
   /**
    * Stop accepting connections, give requests in flight up to the shutdown
    * grace period to finish, then end the rest (and their Claude Code
@@ -100,23 +104,23 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     throw err;
   });
   const registry = new ProcessRegistry();
-  const workDirs = new WorkDirs(config.workRoot);
-  // What a bridge that was killed outright left behind goes now.
-  await workDirs.removeLeftovers().then(
-    (removed) => removed.length > 0 && logger.info({ removed: removed.length }, 'removed working folders a stopped bridge left behind'),
-    (err: unknown) => logger.warn({ err: (err as Error).message }, 'could not look for working folders a stopped bridge left behind'),
-  );
-  // However the process ends, the folders Claude Code ran in go with it.
-  const removeWorkDirs = () => workDirs.removeAllNow();
-  process.on('exit', removeWorkDirs);
-  // Spares wait in a folder of the bridge's own, not the user's Claude Code folder.
-  const parkingDir = await workDirs.create('spares');
-  const catalog = new ModelCatalog(config, logger, registry, workDirs);
+  const workspace = new Workspace(config.workRoot, config.childEnv);
+  try {
+    workspace.prepare();
+  } catch (err) {
+    await sessionLog?.close();
+    await responseStore.close();
+    throw err;
+  }
+  // However the process ends, the transcripts and the working folder go with it.
+  const removeWorkspace = () => workspace.removeAllNow();
+  process.on('exit', removeWorkspace);
+  const catalog = new ModelCatalog(config, logger, registry, workspace);
   const pool = new SparePool(
     {
       size: config.poolSize,
       idleMs: config.poolIdleMs,
-      options: (process) => ({ ...sessionOptions(config, registry, process), cwd: parkingDir }),
+      options: (process) => sessionOptions(config, registry, process, workspace),
       fingerprint: () => runtimeFingerprint(config),
     },
     registry,
@@ -127,7 +131,17 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   const activity = new ActivityLog();
   const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
   const usageLimits = new UsageLimits();
-  const runner = new ClaudeRunner({ config, logger, registry, pool, live, workDirs, usageLimits });
+  const runner = new ClaudeRunner({
+    config,
+    logger,
+    registry,
+    pool,
+    live,
+    workspace,
+    preamble: new ConversationPreamble(workspace.preambleFile),
+    refusals: new ModelRefusals(),
+    usageLimits,
+  });
   const metrics = new Metrics({ limiter, pool, live, runner, processes: registry, usageLimits });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   // The status page: full requests are kept for it only when the session log
@@ -202,8 +216,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await catalog.close();
     await sessionLog?.close();
     await responseStore.close();
-    await workDirs.remove(parkingDir);
-    process.off('exit', removeWorkDirs);
+    workspace.removeAllNow();
+    process.off('exit', removeWorkspace);
     throw err;
   });
   const { port } = server.address() as AddressInfo;
@@ -241,8 +255,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     await catalog.close();
     // Exit with no Claude Code process left behind.
     await registry.drain(5_000);
-    await workDirs.remove(parkingDir);
-    process.off('exit', removeWorkDirs);
+    workspace.removeAllNow();
+    process.off('exit', removeWorkspace);
     await sessionLog?.close();
     await responseStore.close();
   };
@@ -259,6 +273,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     live,
     runner,
     usageLimits,
+    workspace,
     close: () => (closing ??= close()),
   };
 }

@@ -5,24 +5,37 @@ import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
 import type { UsageLimits } from '../core/usage-limits.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
-import { ClaudeSession, promptMessage } from './claude-session.js';
+import { ClaudeSession, promptMessage, type SessionFiles } from './claude-session.js';
 import { CLIENT_TOOL_PREFIX } from './client-tools.js';
+import type { ConversationPreamble } from './conversation-preamble.js';
 import { canonicalCallId, conversationKey, sessionContext, type SessionContext } from './conversation-key.js';
+import { planExtraBody, refusedFields, type ExtraBodyPlan, type ModelRefusals } from './extra-body.js';
 import { InputQueue } from './input-queue.js';
 import type { LiveSessions } from './live-sessions.js';
 import type { ProcessRegistry } from './process-registry.js';
-import { claimable, claimOptions, coldOptions, endsWithToolResults, sessionOptions, systemPrompt } from './run-options.js';
+import {
+  claimable,
+  claimOptions,
+  coldOptions,
+  endsWithToolResults,
+  extraBodyValue,
+  sessionOptions,
+  startConversation,
+  systemPrompt,
+} from './run-options.js';
 import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
 import type { SparePool } from './spare-pool.js';
-import type { WorkDirs } from './work-dirs.js';
 import { toCallToolResult, ToolResultBroker } from './tool-result-broker.js';
 import { toUsageLimitsReport } from './usage-limits-report.js';
+import type { Workspace } from './workspace.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export interface RunSpec {
   request: BridgeRequest;
   /** Model to ask Claude Code for; undefined for its default. */
   sdkModel: string | undefined;
+  /** The model id the name resolved to, when known (what Claude Code's notes and the API call it). */
+  modelId?: string;
   /** Aborted when the client leaves or a limit is hit; `reason` says why. */
   signal: AbortSignal;
   /** Held while the client does not read: the run's process is then not read either. */
@@ -34,6 +47,10 @@ export interface RunHandle {
   events: AsyncGenerator<RunEvent>;
   /** End Claude's turn now (the answer is complete for the client); the run still ends with `end`. */
   interrupt(): void;
+  /** Whether the stop sequences went to Claude's API, so that the answer can never contain one. */
+  readonly stopsSentUpstream: boolean;
+  /** The answer contained a stop sequence sent to the API: Claude Code did not apply its extra body. */
+  extraBodyIgnored(): void;
 }
 
 /** How a run got its Claude Code process (for metrics and tests). */
@@ -45,10 +62,19 @@ export interface RunnerDeps {
   registry: ProcessRegistry;
   pool: SparePool;
   live: LiveSessions;
-  workDirs: WorkDirs;
+  workspace: Workspace;
+  preamble: ConversationPreamble;
+  refusals: ModelRefusals;
   /** Where Claude Code's reports of the account's usage limits go. */
   usageLimits?: UsageLimits;
   onOrigin?: (origin: RunOrigin) => void;
+}
+
+interface RunState {
+  normalizer: SdkMessageNormalizer | undefined;
+  session: ClaudeSession | undefined;
+  interrupted: boolean;
+  stopsUpstream: boolean;
 }
 
 /**
@@ -63,6 +89,8 @@ export interface RunnerDeps {
 export class ClaudeRunner {
   /** How many runs got their process which way. */
   readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
+  /** False once Claude Code was seen to ignore CLAUDE_CODE_EXTRA_BODY (an organisation policy can disable it). */
+  private extraBodyHonoured = true;
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -72,46 +100,78 @@ export class ClaudeRunner {
   }
 
   start(spec: RunSpec): RunHandle {
+    const state: RunState = { normalizer: undefined, session: undefined, interrupted: false, stopsUpstream: false };
+    return {
+      events: this.run(spec, state),
+      interrupt() {
+        if (state.interrupted) return;
+        state.interrupted = true;
+        state.normalizer?.markInterrupted();
+        state.session?.interrupt();
+      },
+      get stopsSentUpstream() {
+        return state.stopsUpstream;
+      },
+      extraBodyIgnored: () => {
+        if (!this.extraBodyHonoured) return;
+        this.extraBodyHonoured = false;
+        this.deps.logger.warn(
+          'Claude Code did not apply CLAUDE_CODE_EXTRA_BODY (an organisation policy can disable it): sampling parameters and forced tool choice are no longer sent to Claude\'s API; stop sequences are applied by the bridge',
+        );
+      },
+    };
+  }
+
+  /**
+   * One attempt, and a second when Claude's API refused a field of the
+   * extra body for this model (current models refuse sampling parameters and
+   * forced tool use): the bridge then knows, and does without it.
+   */
+  private async *run(spec: RunSpec, state: RunState): AsyncGenerator<RunEvent> {
+    // The alias and the id it resolves to (once Claude Code's model list is in) name the same model.
+    const modelKeys = [spec.sdkModel ?? 'default', ...(spec.modelId ? [spec.modelId] : [])];
+    for (let attempt = 0; ; attempt++) {
+      const plan = planExtraBody(spec.request, this.deps.refusals.of(modelKeys), this.extraBodyHonoured);
+      let yielded = false;
+      try {
+        for await (const event of this.runOnce(spec, plan, state)) {
+          yielded = true;
+          yield event;
+        }
+        return;
+      } catch (err) {
+        const refused =
+          !yielded && attempt === 0 && err instanceof BridgeError && err.code === 'upstream_invalid_request' ? refusedFields(err.message, plan.body) : [];
+        if (refused.length === 0) throw err;
+        this.deps.refusals.record(modelKeys, refused);
+        this.deps.logger.info({ model: modelKeys.at(-1), refused }, "Claude's API refused these request fields for this model; the bridge does without them");
+      }
+    }
+  }
+
+  private async *runOnce(spec: RunSpec, plan: ExtraBodyPlan, state: RunState): AsyncGenerator<RunEvent> {
+    const { request, sdkModel, signal } = spec;
+    signal.throwIfAborted();
+    state.stopsUpstream = 'stop_sequences' in plan.body;
     const normalizer = new SdkMessageNormalizer({
       clientToolPrefix: CLIENT_TOOL_PREFIX,
       upstreamRetries: this.deps.config.upstreamRetries,
-      clientToolsOffered: spec.request.tools.length > 0,
-      ...(spec.request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
-      structuredOutput: spec.request.outputFormat !== undefined,
-      usageFromStream: endsWithToolResults(spec.request.turns),
+      clientToolsOffered: request.tools.length > 0,
+      ...(request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
+      structuredOutput: request.outputFormat !== undefined,
+      usageFromStream: endsWithToolResults(request.turns),
       onRateLimit: (info) => {
         const report = toUsageLimitsReport(info);
         if (report) this.deps.usageLimits?.record(report);
       },
     });
-    let session: ClaudeSession | undefined;
-    let interrupted = false;
-    return {
-      events: this.run(spec, normalizer, (s) => {
-        session = s;
-        if (interrupted) s.interrupt();
-      }, () => interrupted),
-      interrupt() {
-        if (interrupted) return;
-        interrupted = true;
-        normalizer.markInterrupted();
-        session?.interrupt();
-      },
-    };
-  }
-
-  private async *run(
-    spec: RunSpec,
-    normalizer: SdkMessageNormalizer,
-    onSession: (session: ClaudeSession) => void,
-    wasInterrupted: () => boolean,
-  ): AsyncGenerator<RunEvent> {
-    const { request, sdkModel, signal } = spec;
-    signal.throwIfAborted();
-    const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config));
-    const { session, origin } = await this.acquireSession(spec, context);
-    onSession(session);
+    state.normalizer = normalizer;
+    if (state.interrupted) normalizer.markInterrupted();
+    const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config, plan.instructions));
+    const { session, origin } = await this.acquireSession(spec, context, plan);
+    state.session = session;
     spec.flow?.attach(session.process);
+    if (state.interrupted) session.interrupt();
     let starting = origin === 'cold';
     const started = (): void => {
       if (!starting) return;
@@ -128,7 +188,7 @@ export class ClaudeRunner {
         if (event.type === 'tool_call_start') calls.set(event.index, { id: event.id, name: event.name, args: '' });
         if (event.type === 'tool_call_delta') calls.get(event.index)!.args += event.argumentsDelta;
         if (event.type === 'end') {
-          const answer = this.canContinue(request, event, normalizer, wasInterrupted()) ? answerTurn(text, [...calls.values()]) : undefined;
+          const answer = this.canContinue(request, event, normalizer, state.interrupted) ? answerTurn(text, [...calls.values()]) : undefined;
           if (answer) {
             session.awaitedToolCalls = [...normalizer.toolCallIds];
             this.deps.live.park(conversationKey(context, [...request.turns, answer]), session);
@@ -138,7 +198,7 @@ export class ClaudeRunner {
             session.abandon();
           }
         }
-        yield event;
+        yield event.type === 'start' && plan.unapplied.length > 0 ? { ...event, unapplied: [...plan.unapplied] } : event;
       }
     } catch (err) {
       if (err instanceof BridgeError && err.kind === 'authentication') this.deps.pool.discardAll();
@@ -155,9 +215,10 @@ export class ClaudeRunner {
 
   /**
    * A session may be continued only when what Claude Code holds is what the
-   * client will send back: an answer that reached its end, or its client tool
-   * calls (whose handlers then wait for the results), all of them handed
-   * back; not one cut by a stop sequence or a limit, nor structured output.
+   * client will send back: an answer that reached its end (or a stop
+   * sequence of Claude's API), or its client tool calls (whose handlers then
+   * wait for the results), all of them handed back; not one cut by the
+   * bridge or a limit, nor structured output.
    */
   private canContinue(
     request: BridgeRequest,
@@ -166,25 +227,29 @@ export class ClaudeRunner {
     interrupted: boolean,
   ): boolean {
     if (interrupted || request.outputFormat !== undefined) return false;
-    if (end.stopReason === 'end_turn') return true;
+    if (end.stopReason === 'end_turn' || end.stopReason === 'stop_sequence') return true;
     return end.stopReason === 'tool_use' && normalizer.toolCallIds.length > 0 && !normalizer.droppedToolCalls;
   }
 
-  private async acquireSession(spec: RunSpec, context: SessionContext): Promise<{ session: ClaudeSession; origin: RunOrigin }> {
-    const live = this.continueLive(spec.request, context);
+  private async acquireSession(
+    spec: RunSpec,
+    context: SessionContext,
+    plan: ExtraBodyPlan,
+  ): Promise<{ session: ClaudeSession; origin: RunOrigin }> {
+    const live = await this.continueLive(spec.request, context, plan);
     if (live) {
       this.note('live');
       return { session: live, origin: 'live' };
     }
     if (claimable(spec.request)) {
-      const claimed = await this.claimSpare(spec);
+      const claimed = await this.claimSpare(spec, plan);
       if (claimed) {
         this.note('spare');
         return { session: claimed, origin: 'spare' };
       }
     }
     this.note('cold');
-    const session = await this.startCold(spec);
+    const session = await this.startCold(spec, plan);
     this.deps.pool.coldStartBegan();
     return { session, origin: 'cold' };
   }
@@ -193,9 +258,10 @@ export class ClaudeRunner {
    * The live session that holds this conversation up to its last turn, with
    * that turn handed to it: a user message is pushed as the next prompt;
    * tool results go to the handlers of the calls they answer, and Claude's
-   * turn goes on. Undefined when no session fits.
+   * turn goes on. The process gets this turn's extra body first. Undefined
+   * when no session fits.
    */
-  private continueLive(request: BridgeRequest, context: SessionContext): ClaudeSession | undefined {
+  private async continueLive(request: BridgeRequest, context: SessionContext, plan: ExtraBodyPlan): Promise<ClaudeSession | undefined> {
     if (request.turns.length < 2) return undefined;
     const last = request.turns.at(-1)!;
     let results: Array<[string, CallToolResult]> | undefined;
@@ -211,35 +277,70 @@ export class ClaudeRunner {
     const key = conversationKey(context, request.turns.slice(0, -1));
     const session = this.deps.live.take(key);
     if (!session) return undefined;
-    if (!results) {
-      if (session.awaitedToolCalls.length > 0) {
-        session.close();
-        return undefined;
-      }
-      session.send(last);
-      return session;
-    }
     const awaited = session.awaitedToolCalls;
     const byCanonical = new Map(awaited.map((id) => [canonicalCallId(id), id]));
-    if (results.length !== awaited.length || results.some(([id]) => !byCanonical.has(canonicalCallId(id)))) {
+    const fits = results
+      ? results.length === awaited.length && results.every(([id]) => byCanonical.has(canonicalCallId(id)))
+      : awaited.length === 0;
+    if (!fits) {
       session.close();
       return undefined;
+    }
+    try {
+      await session.setExtraBody(extraBodyValue(plan.body));
+    } catch (err) {
+      this.deps.logger.info({ err: (err as Error).message }, 'a live session did not take the next turn; starting Claude Code cold');
+      session.close();
+      return undefined;
+    }
+    if (!results) {
+      session.send(last);
+      return session;
     }
     session.awaitedToolCalls = [];
     for (const [id, result] of results) session.toolResults.provide(byCanonical.get(canonicalCallId(id))!, result);
     return session;
   }
 
+  private sessionFiles(transcripts: string[] = []): SessionFiles {
+    const { workspace, preamble } = this.deps;
+    return {
+      workspace,
+      transcripts,
+      beforeRemove: (id) => {
+        const entries = workspace.readTranscript(id);
+        if (entries) preamble.learn(entries);
+      },
+    };
+  }
+
+  /** Claude Code's notes for a synthesised transcript, learned from its own transcripts when not yet known. */
+  private preambleFor(spec: RunSpec) {
+    const { workspace, preamble } = this.deps;
+    const modelId = preamble.modelFor(spec.sdkModel ?? 'default', spec.modelId);
+    if (!preamble.knows(modelId)) {
+      for (const id of workspace.liveTranscripts()) {
+        const entries = workspace.readTranscript(id);
+        if (entries) preamble.learn(entries);
+        if (preamble.knows(modelId)) break;
+      }
+    }
+    return preamble.attachments(modelId);
+  }
+
   /** A warm spare bound to this request, or undefined when none is ready or the claim is refused. */
-  private async claimSpare(spec: RunSpec): Promise<ClaudeSession | undefined> {
+  private async claimSpare(spec: RunSpec, plan: ExtraBodyPlan): Promise<ClaudeSession | undefined> {
     const spare = this.deps.pool.take();
     if (!spare) return undefined;
-    const cwd = await this.deps.workDirs.create();
+    const cwd = this.deps.workspace.runFolder();
     const input = new InputQueue();
     input.push(promptMessage(spec.request.turns[0]!));
     try {
-      const q = spare.spare.claim({ prompt: input, options: claimOptions(spec.request, this.deps.config, cwd, spec.sdkModel) });
-      const session = new ClaudeSession(q, input, cwd, this.deps.workDirs, spare.process);
+      const q = spare.spare.claim({
+        prompt: input,
+        options: claimOptions(spec.request, this.deps.config, cwd, spec.sdkModel, plan.body, plan.instructions),
+      });
+      const session = new ClaudeSession(q, input, this.sessionFiles(), spare.process, undefined, extraBodyValue(plan.body));
       try {
         await spare.spare.claimed;
         return session;
@@ -255,21 +356,30 @@ export class ClaudeRunner {
       this.deps.pool.recordRefusal();
       spare.spare.close();
       input.close();
-      await this.deps.workDirs.remove(cwd);
       this.deps.logger.info({ err: (err as Error).message }, 'could not claim a warm spare; starting Claude Code cold');
       return undefined;
     }
   }
 
-  private async startCold(spec: RunSpec): Promise<ClaudeSession> {
-    const { config, registry, workDirs } = this.deps;
-    const cwd = await workDirs.create();
+  private async startCold(spec: RunSpec, plan: ExtraBodyPlan): Promise<ClaudeSession> {
+    const { config, registry, workspace } = this.deps;
     const process = registry.handle('run');
     const broker = new ToolResultBroker();
-    const { options, prompt } = coldOptions(spec.request, config, cwd, spec.sdkModel, sessionOptions(config, registry, process), broker);
-    const input = new InputQueue();
-    if (prompt) input.push(promptMessage(prompt));
-    return new ClaudeSession(query({ prompt: input, options }), input, cwd, workDirs, process, broker);
+    const preamble = this.preambleFor(spec);
+    const conversation = startConversation(spec.request.turns, workspace, preamble);
+    try {
+      const shared = sessionOptions(config, registry, process, workspace);
+      // Until Claude Code's notes are known for this model, a run keeps its transcript to learn them from.
+      const learn = preamble === undefined;
+      const { options, prompt } = coldOptions(spec.request, config, spec.sdkModel, shared, broker, conversation, plan.body, plan.instructions, learn);
+      const input = new InputQueue();
+      if (prompt) input.push(promptMessage(prompt));
+      const files = this.sessionFiles(conversation.transcript ? [conversation.transcript] : []);
+      return new ClaudeSession(query({ prompt: input, options }), input, files, process, broker, extraBodyValue(plan.body));
+    } catch (err) {
+      if (conversation.transcript) workspace.removeTranscript(conversation.transcript);
+      throw err;
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import type { InputQueue } from './input-queue.js';
 import type { ProcessHandle } from './process-registry.js';
 import { ToolResultBroker } from './tool-result-broker.js';
 import type { SdkMessageNormalizer } from './sdk-message-normalizer.js';
-import type { WorkDirs } from './work-dirs.js';
+import type { Workspace } from './workspace.js';
 
 const STDERR_TAIL_BYTES = 4096;
 
@@ -17,6 +17,14 @@ export function promptMessage(turn: Turn): SDKUserMessage {
   };
 }
 
+export interface SessionFiles {
+  workspace: Workspace;
+  /** Transcripts written for this process to resume (it may write on under another id, which it announces). */
+  transcripts?: readonly string[];
+  /** Hears of each transcript just before it is removed (the bridge learns Claude Code's notes from them). */
+  beforeRemove?: (sessionId: string) => void;
+}
+
 /**
  * One live Claude Code process and its conversation: started cold, or a
  * claimed spare. It answers one turn at a time; between turns it may be
@@ -26,22 +34,39 @@ export class ClaudeSession {
   private readonly messages: AsyncIterator<SDKMessage>;
   private stderrTail = '';
   private isClosed = false;
+  private readonly transcripts = new Set<string>();
   /** The client tool calls of the last turn, whose results Claude Code is waiting for. */
   awaitedToolCalls: string[] = [];
+  /** CLAUDE_CODE_EXTRA_BODY as the process has it now ('{}' when nothing is added). */
+  extraBody: string;
 
   constructor(
     private readonly query: Query,
     private readonly input: InputQueue,
-    readonly cwd: string,
-    private readonly workDirs: WorkDirs,
+    private readonly files: SessionFiles,
     readonly process: ProcessHandle,
     /** Where the client's tool results reach Claude Code's waiting tool handlers. */
     readonly toolResults: ToolResultBroker = new ToolResultBroker(),
+    extraBody = '{}',
   ) {
     this.messages = query[Symbol.asyncIterator]();
+    this.extraBody = extraBody;
+    for (const id of files.transcripts ?? []) this.transcripts.add(id);
     process.onStderr = (text) => {
       this.stderrTail = (this.stderrTail + text).slice(-STDERR_TAIL_BYTES);
     };
+  }
+
+  /**
+   * Give the process the extra body of its next turn (Claude Code reads the
+   * variable for each request it makes, and takes a new value from a
+   * settings change), so one process serves turns with different sampling
+   * or tool choice, each with its own.
+   */
+  async setExtraBody(value: string): Promise<void> {
+    if (value === this.extraBody) return;
+    await this.query.applyFlagSettings({ env: { CLAUDE_CODE_EXTRA_BODY: value } });
+    this.extraBody = value;
   }
 
   get closed(): boolean {
@@ -72,6 +97,7 @@ export class ClaudeSession {
         const next = await this.messages.next();
         if (next.done) break;
         onMessage?.();
+        this.noteSession(next.value);
         for (const event of normalizer.push(next.value)) yield event;
         if (normalizer.done) return;
       }
@@ -91,12 +117,23 @@ export class ClaudeSession {
     }
   }
 
-  /**
-   * End the process at once (SIGKILL), for a turn the bridge ends before
-   * Claude Code would: after an output-limit stop it asks Claude to resume
-   * within milliseconds, which must not reach Claude's API.
-   */
+  /** The same as close(): kept for the places that end a turn the bridge finished before Claude Code would. */
   abandon(): void {
+    this.close();
+  }
+
+  /**
+   * End the process at once (SIGKILL) and remove its transcripts; safe to
+   * call more than once. Never gracefully: a process asked to stop while it
+   * waits in a client tool call reports the call as interrupted and sends
+   * the conversation to Claude again (a billed call whose answer nobody
+   * reads), and one stopped after an output-limit stop asks Claude to resume
+   * within milliseconds. Nothing of a run is lost by killing it: the client
+   * has the answer, and the transcript is removed anyway.
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
     if (this.process.pid !== undefined && !this.process.exited) {
       try {
         process.kill(this.process.pid, 'SIGKILL');
@@ -104,17 +141,31 @@ export class ClaudeSession {
         // already gone
       }
     }
-    this.close();
-  }
-
-  /** End the process and remove its working directory; safe to call more than once. */
-  close(): void {
-    if (this.isClosed) return;
-    this.isClosed = true;
     this.input.close();
     this.query.close();
     this.toolResults.close();
-    void this.workDirs.remove(this.cwd);
+    for (const id of this.transcripts) {
+      try {
+        this.files.beforeRemove?.(id);
+      } catch {
+        // learning is optional; removing is not
+      }
+      try {
+        this.files.workspace.removeTranscript(id);
+      } catch {
+        // not a transcript of ours
+      }
+    }
+    this.transcripts.clear();
+  }
+
+  /** Claude Code announces its session id at start; its transcript is then removed with the process. */
+  private noteSession(message: SDKMessage): void {
+    if (message.type !== 'system' || (message as { subtype?: string }).subtype !== 'init') return;
+    const id = (message as { session_id?: unknown }).session_id;
+    if (typeof id !== 'string' || this.transcripts.has(id)) return;
+    this.transcripts.add(id);
+    this.files.workspace.track(id);
   }
 
   private describeStderr(): string {

@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { BridgeError } from '../errors/bridge-error.js';
 import type { AccountSummary } from './model-catalog.js';
+import { claudeConfigDir } from './workspace.js';
 
 export type LoginMethod = 'api_key' | 'oauth_token' | 'auth_token' | 'claude_login' | 'cloud_provider' | 'none';
 
@@ -26,10 +27,56 @@ export function loginMethod(env: Readonly<Record<string, string | undefined>>): 
   if (env.ANTHROPIC_API_KEY) return 'api_key';
   if (env.CLAUDE_CODE_OAUTH_TOKEN) return 'oauth_token';
   if (env.ANTHROPIC_AUTH_TOKEN) return 'auth_token';
-  const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
-  if (existsSync(path.join(configDir, '.credentials.json'))) return 'claude_login';
+  if (existsSync(path.join(claudeConfigDir(env), '.credentials.json'))) return 'claude_login';
   // On macOS the login lives in the keychain, which cannot be seen from here.
   return process.platform === 'darwin' ? 'claude_login' : 'none';
+}
+
+/**
+ * When the access token of the stored `claude login` expires (epoch ms), or
+ * undefined when there is none or it cannot be read. Only the expiry time is
+ * taken from the file; nothing else of it is kept.
+ */
+export function storedLoginExpiry(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  try {
+    const stored = JSON.parse(readFileSync(path.join(claudeConfigDir(env), '.credentials.json'), 'utf8')) as {
+      claudeAiOauth?: { expiresAt?: unknown };
+    };
+    const expiresAt = stored.claudeAiOauth?.expiresAt;
+    return typeof expiresAt === 'number' ? expiresAt : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why Claude refused the login (or Claude Code found none), in words that
+ * say what happened and what to do: no login at all, a stored login that
+ * expired and could not be refreshed, or a credential that was refused.
+ */
+export function loginFailureMessage(env: Readonly<Record<string, string | undefined>>, upstream: string, now = Date.now()): string {
+  const said = upstream ? ` (Claude's API said: ${upstream})` : '';
+  switch (loginMethod(env)) {
+    case 'none':
+      return `Claude Code has no login on this machine. ${HOW_TO_LOGIN}${said}`;
+    case 'claude_login': {
+      const expiresAt = storedLoginExpiry(env);
+      if (expiresAt !== undefined && expiresAt <= now) {
+        return (
+          `The stored Claude Code login (from \`claude login\`) expired at ${new Date(expiresAt).toISOString()} and Claude Code could not refresh it ` +
+          "(it refreshes a login by itself when Anthropic's sign-in service answers, and keeps the login working otherwise). " +
+          `Run \`claude login\` on this machine again, then retry.${said}`
+        );
+      }
+      return `Claude refused the stored Claude Code login (from \`claude login\`): it may have been revoked or replaced. Run \`claude login\` on this machine again.${said}`;
+    }
+    case 'api_key':
+      return `Claude's API refused the API key in ANTHROPIC_API_KEY. Check it, or unset it to use the \`claude login\` of this machine.${said}`;
+    case 'oauth_token':
+      return `Claude's API refused the token in CLAUDE_CODE_OAUTH_TOKEN: it may have expired or been revoked. Make a new one with \`claude setup-token\`.${said}`;
+    default:
+      return `Claude refused Claude Code's login. ${HOW_TO_LOGIN}${said}`;
+  }
 }
 
 /**
@@ -47,6 +94,12 @@ export class LoginTracker {
 
   recordAuthFailure(): void {
     this.lastOutcome = { ok: false, at: new Date() };
+  }
+
+  /** A login failure, told as what happened with this machine's login (see loginFailureMessage). */
+  explain(error: BridgeError): BridgeError {
+    const upstream = /\(Claude's API said: (.*)\)$/s.exec(error.message)?.[1] ?? '';
+    return new BridgeError('authentication', loginFailureMessage(this.env, upstream), { code: error.code ?? 'claude_code_not_logged_in', cause: error });
   }
 
   state(account?: AccountSummary): LoginState {

@@ -4,7 +4,7 @@ import { FALLBACK_MODELS, resolveModelName, type ModelEntry, type ResolvedModel 
 import type { Logger } from '../logger.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
-import type { WorkDirs } from './work-dirs.js';
+import type { Workspace } from './workspace.js';
 
 export interface AccountSummary {
   /** How Claude Code authenticates (never the credential itself). */
@@ -46,7 +46,7 @@ export class ModelCatalog {
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly registry: ProcessRegistry,
-    private readonly workDirs: WorkDirs,
+    private readonly workspace: Workspace,
   ) {}
 
   /** Current knowledge, without waiting. */
@@ -97,7 +97,7 @@ export class ModelCatalog {
   private async fetch(): Promise<void> {
     if (this.closing.signal.aborted) return;
     this.lastAttemptAt = Date.now();
-    const cwd = await this.workDirs.create();
+    const cwd = this.workspace.runFolder();
     const abortController = new AbortController();
     const onClose = () => abortController.abort();
     this.closing.signal.addEventListener('abort', onClose);
@@ -148,7 +148,6 @@ export class ModelCatalog {
       this.closing.signal.removeEventListener('abort', onClose);
       release();
       q.close();
-      await this.workDirs.remove(cwd);
     }
   }
 }

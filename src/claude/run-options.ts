@@ -1,30 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { CanUseTool, ClaimOptions, Options } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
-import type { BridgeRequest, ToolChoice, Turn } from '../core/types.js';
+import type { BridgeRequest, Turn } from '../core/types.js';
 import { CLIENT_TOOL_PREFIX, CLIENT_TOOL_SERVER, clientToolServer } from './client-tools.js';
+import type { Attachment } from './conversation-preamble.js';
 import type { ProcessHandle, ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
 import { STRUCTURED_OUTPUT_TOOL } from './sdk-message-normalizer.js';
 import type { ToolResultBroker } from './tool-result-broker.js';
-import { buildTranscript, transcriptStore } from './transcript.js';
+import { buildTranscript } from './transcript.js';
+import type { Workspace } from './workspace.js';
 
-/**
- * What Claude Code cannot be told through the API it uses is told in the
- * system prompt: which tool Claude must call, or that it may call only one.
- */
-export function toolInstructions(choice: ToolChoice, parallelToolCalls: boolean): string {
-  const lines: string[] = [];
-  if (choice.type === 'required') lines.push('In this reply you must call at least one of the available tools.');
-  if (choice.type === 'function') lines.push(`In this reply you must call the tool ${CLIENT_TOOL_PREFIX}${choice.name}.`);
-  if (!parallelToolCalls) lines.push('Call at most one tool in this reply.');
-  return lines.join(' ');
-}
-
-export function systemPrompt(request: BridgeRequest, config: Config): string {
+/** The system prompt Claude receives after Claude Code's identity line: the client's (or the default), and any instructions. */
+export function systemPrompt(request: BridgeRequest, config: Config, instructions = ''): string {
   const base = request.system ?? config.defaultSystemPrompt;
-  const extra = request.tools.length > 0 ? toolInstructions(request.toolChoice, request.parallelToolCalls) : '';
-  return extra ? `${base}\n\n${extra}` : base;
+  return instructions ? `${base}\n\n${instructions}` : base;
 }
 
 /** A conversation whose last turn carries tool results continues Claude's interrupted turn. */
@@ -33,39 +23,64 @@ export function endsWithToolResults(turns: readonly Turn[]): boolean {
   return last?.role === 'user' && last.content.some((b) => b.type === 'tool_result');
 }
 
-/** Earlier calls of client tools carry the name Claude knows them by. */
+/** A tool call's id as Claude gave it: OpenAI's clients have it as `call_x` for Claude's `toolu_x`. */
+function claudeCallId(id: string): string {
+  return id.startsWith('call_') ? `toolu_${id.slice('call_'.length)}` : id;
+}
+
+/**
+ * Earlier calls of client tools as Claude made them: under the name Claude
+ * knows the tool by, and with Claude's own call ids, so that a conversation
+ * handed over as a transcript is the one a live process holds.
+ */
 export function withClaudeToolNames(turns: readonly Turn[]): Turn[] {
-  return turns.map((turn) =>
+  return turns.map((turn): Turn =>
     turn.role === 'assistant'
-      ? { role: 'assistant', content: turn.content.map((b) => (b.type === 'tool_use' ? { ...b, name: `${CLIENT_TOOL_PREFIX}${b.name}` } : b)) }
-      : turn,
+      ? {
+          role: 'assistant',
+          content: turn.content.map((b) => (b.type === 'tool_use' ? { ...b, id: claudeCallId(b.id), name: `${CLIENT_TOOL_PREFIX}${b.name}` } : b)),
+        }
+      : { role: 'user', content: turn.content.map((b) => (b.type === 'tool_result' ? { ...b, tool_use_id: claudeCallId(b.tool_use_id) } : b)) },
   );
+}
+
+/** The value of CLAUDE_CODE_EXTRA_BODY for an extra body (an empty object when there is nothing to add). */
+export function extraBodyValue(body: Record<string, unknown>): string {
+  return JSON.stringify(body);
+}
+
+export interface ConversationStart {
+  /** Options that resume a written transcript, if the conversation has history. */
+  options: Partial<Options>;
+  /** The turn to send as the prompt; undefined when Claude Code resumes the turn itself. */
+  prompt: Turn | undefined;
+  env: Record<string, string>;
+  /** The transcript written for this run, to be removed with its process. */
+  transcript: string | undefined;
 }
 
 /**
  * How the conversation reaches Claude Code. Earlier turns travel as a
- * synthesised transcript it resumes. Normally the new user turn is the
- * prompt. A turn of tool results cannot be sent as a prompt (Claude Code
- * would take the open tool call as abandoned), so then the whole
+ * synthesised transcript, written where Claude Code keeps the bridge's
+ * transcripts, with Claude Code's own notes after the first message (as a
+ * conversation it ran itself would have them), and resumed. Normally the new
+ * user turn is the prompt. A turn of tool results cannot be sent as a prompt
+ * (Claude Code would take the open tool call as abandoned), so then the whole
  * conversation is the transcript and Claude Code is told to resume the
  * interrupted turn: Claude receives the results in the turn that asked for
  * them, followed by Claude Code's own note "Continue from where you left off."
  */
-export function conversationOptions(
-  turns: readonly Turn[],
-  cwd: string,
-): { options: Partial<Options>; prompt: Turn | undefined; env: Record<string, string> } {
-  if (turns.length === 1 && !endsWithToolResults(turns)) return { options: { persistSession: false }, prompt: turns[0], env: {} };
+export function startConversation(turns: readonly Turn[], workspace: Workspace, preamble: Attachment[] | undefined): ConversationStart {
+  if (turns.length === 1 && !endsWithToolResults(turns)) return { options: {}, prompt: turns[0], env: {}, transcript: undefined };
   const resumeTurn = endsWithToolResults(turns);
   const history = withClaudeToolNames(resumeTurn ? turns : turns.slice(0, -1));
   const sessionId = randomUUID();
-  const entries = buildTranscript(history, { sessionId, cwd, version: 'claude-code-bridge' });
+  workspace.writeTranscript(sessionId, buildTranscript(history, { sessionId, cwd: workspace.cwd, version: 'claude-code-bridge', preamble }));
   return {
-    // A session store works only with persistence on; the SDK then keeps the
-    // transcript in a temporary config folder of its own, not the user's.
-    options: { resume: sessionId, sessionStore: transcriptStore(sessionId, entries), persistSession: true },
+    options: { resume: sessionId },
     prompt: resumeTurn ? undefined : turns.at(-1),
     env: resumeTurn ? { CLAUDE_CODE_RESUME_INTERRUPTED_TURN: '1' } : {},
+    transcript: sessionId,
   };
 }
 
@@ -86,19 +101,26 @@ export function permissionHandler(): CanUseTool {
 
 /**
  * Options every Claude Code process of the bridge starts with, a spare or
- * not: the safety defaults, token-level streaming, the permission handler,
- * and an empty base system prompt to which each request's own is appended
- * (a spare can take a request's system prompt only as an appendix, so cold
- * runs do the same and Claude receives the same prompt either way).
+ * not: the safety defaults, the shared working folder, token-level
+ * streaming, the permission handler, and an empty base system prompt to
+ * which each request's own is appended (a spare can take a request's system
+ * prompt only as an appendix, so cold runs do the same and Claude receives
+ * the same prompt either way). The empty prompt is given as a flag as well
+ * as an option: a process that resumes an interrupted turn starts that turn
+ * before it reads the option, and would otherwise send Claude Code's whole
+ * coding-agent prompt. Claude Code keeps no transcript of its own (see
+ * coldOptions for the exception); the ones it resumes are found in the
+ * bridge's own folder of Claude Code's projects.
  */
-export function sessionOptions(config: Config, registry: ProcessRegistry, process: ProcessHandle): Options {
-  const { cwd: _cwd, ...base } = baseOptions(config, '');
+export function sessionOptions(config: Config, registry: ProcessRegistry, process: ProcessHandle, workspace: Workspace): Options {
+  const base = baseOptions(config, workspace.runFolder());
   return {
     ...base,
-    // No transcript in the user's Claude Code folder: the client keeps the conversation.
+    env: { ...base.env, CLAUDE_CODE_PROJECT_DIR_NAME: workspace.transcriptsFolder },
     persistSession: false,
     includePartialMessages: true,
     systemPrompt: '',
+    extraArgs: { 'system-prompt': '' },
     canUseTool: permissionHandler(),
     spawnClaudeCodeProcess: registry.spawner(process),
   };
@@ -116,34 +138,73 @@ export function claimable(request: BridgeRequest): boolean {
 }
 
 /** What a claim sets: the rest is the spare's, and the same as a cold run's. */
-export function claimOptions(request: BridgeRequest, config: Config, cwd: string, sdkModel: string | undefined): ClaimOptions {
-  return {
-    cwd,
-    appendSystemPrompt: systemPrompt(request, config),
-    ...(sdkModel ? { model: sdkModel } : {}),
-    ...(request.effort ? { settings: { effortLevel: request.effort } } : {}),
-    ...(request.thinking === 'off' ? { maxThinkingTokens: 0 } : {}),
-  };
-}
-
-/** SDK options for a cold run of one request, apart from the prompt. */
-export function coldOptions(
+export function claimOptions(
   request: BridgeRequest,
   config: Config,
   cwd: string,
   sdkModel: string | undefined,
+  extraBody: Record<string, unknown>,
+  instructions: string,
+): ClaimOptions {
+  const settings = {
+    ...(request.effort ? { effortLevel: request.effort } : {}),
+    ...(Object.keys(extraBody).length > 0 ? { env: { CLAUDE_CODE_EXTRA_BODY: extraBodyValue(extraBody) } } : {}),
+  };
+  return {
+    cwd,
+    appendSystemPrompt: systemPrompt(request, config, instructions),
+    ...(sdkModel ? { model: sdkModel } : {}),
+    ...(Object.keys(settings).length > 0 ? { settings } : {}),
+    ...(request.thinking === 'off' ? { maxThinkingTokens: 0 } : {}),
+  };
+}
+
+export interface ColdRun {
+  options: Options;
+  prompt: Turn | undefined;
+  transcript: string | undefined;
+}
+
+/** Whether a turn carries images (Claude Code, when it keeps a transcript, stores them in files and tells Claude their paths). */
+export function hasImages(turn: Turn | undefined): boolean {
+  return (turn?.content ?? []).some((b) => b.type === 'image' || (b.type === 'tool_result' && b.content.some((p) => p.type === 'image')));
+}
+
+/**
+ * SDK options for a cold run of one request, apart from the prompt. With
+ * `keepTranscript`, Claude Code writes its transcript (in the bridge's
+ * folder, removed with the process): the bridge learns Claude Code's
+ * conversation notes from it (see ConversationPreamble). Only for a prompt
+ * without images: with a transcript, Claude Code would store pasted images
+ * in files and tell Claude where they are.
+ */
+export function coldOptions(
+  request: BridgeRequest,
+  config: Config,
+  sdkModel: string | undefined,
   shared: Options,
   broker: ToolResultBroker,
-): { options: Options; prompt: Turn | undefined } {
-  const conversation = conversationOptions(request.turns, cwd);
+  conversation: ConversationStart,
+  extraBody: Record<string, unknown>,
+  instructions: string,
+  keepTranscript = false,
+): ColdRun {
   const env: Record<string, string | undefined> = { ...shared.env, ...conversation.env };
   if (request.maxOutputTokens !== undefined) env.CLAUDE_CODE_MAX_OUTPUT_TOKENS = String(request.maxOutputTokens);
+  if (Object.keys(extraBody).length > 0) env.CLAUDE_CODE_EXTRA_BODY = extraBodyValue(extraBody);
   const options: Options = {
     ...shared,
     ...conversation.options,
-    cwd,
+    persistSession: keepTranscript && !hasImages(conversation.prompt),
     env,
-    extraArgs: { 'append-system-prompt': systemPrompt(request, config) },
+    extraArgs: {
+      ...shared.extraArgs,
+      'append-system-prompt': systemPrompt(request, config, instructions),
+      // Claude Code starts a resumed turn as soon as it is up; it must first
+      // have the SDK's start-up request, which brings the client's tools (the
+      // SDK asks for this itself, except for a process it does not spawn).
+      ...(conversation.transcript ? { 'await-initialize': null } : {}),
+    },
     ...(sdkModel ? { model: sdkModel } : {}),
     ...(request.effort ? { effort: request.effort } : {}),
     ...(request.thinking === 'off' ? { thinking: { type: 'disabled' as const } } : {}),
@@ -159,5 +220,5 @@ export function coldOptions(
         }
       : {}),
   };
-  return { options, prompt: conversation.prompt };
+  return { options, prompt: conversation.prompt, transcript: conversation.transcript };
 }

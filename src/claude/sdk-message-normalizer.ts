@@ -142,12 +142,14 @@ export class SdkMessageNormalizer {
   /**
    * `start` goes out with the first output rather than at message_start: a
    * failure before any output (an attempt cut off, then refused) can then
-   * still be answered with a plain HTTP error.
+   * still be answered with a plain HTTP error. It carries the input usage of
+   * the latest message_start, which comes before any content.
    */
   private start(): RunEvent[] {
     if (this.started) return [];
     this.started = true;
-    return [{ type: 'start', model: this.model }];
+    const usage = 'input_tokens' in this.streamUsage ? { ...toUsage(this.streamUsage), output_tokens: 0 } : undefined;
+    return [{ type: 'start', model: this.model, ...(usage ? { usage } : {}) }];
   }
 
   private withStart(events: RunEvent[]): RunEvent[] {
@@ -322,6 +324,12 @@ export class SdkMessageNormalizer {
       let stopReason = toStopReason(message.stop_reason ?? this.stopReason);
       // Structured output ends on Claude Code's own tool call; for the client the answer is simply complete.
       if (this.structuredAnswers > 0 && stopReason === 'tool_use') stopReason = 'end_turn';
+      if (this.options.structuredOutput && this.structuredAnswers === 0 && stopReason !== 'max_tokens' && stopReason !== 'refusal') {
+        // The answer the client asked for is the JSON; an empty success would pass for one.
+        throw new BridgeError('upstream', 'Claude did not return the structured output (it answered without producing JSON for the requested schema).', {
+          code: 'structured_output_failed',
+        });
+      }
       return this.withStart([
         { type: 'end', stopReason, stopSequence: stopReason === 'stop_sequence' ? this.stopSequence : null, usage },
       ]);

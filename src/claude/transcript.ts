@@ -1,28 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionStore, SessionStoreEntry } from '@anthropic-ai/claude-agent-sdk';
 import type { Turn } from '../core/types.js';
+import type { Attachment } from './conversation-preamble.js';
 
 export interface TranscriptContext {
   sessionId: string;
   cwd: string;
   /** Claude Code version to stamp on entries. */
   version: string;
+  /** Claude Code's notes after the first message (environment, model, date), when known. */
+  preamble?: Attachment[];
   now?: Date;
   newId?: () => string;
 }
+
+export type TranscriptEntry = Record<string, unknown> & { type: string; uuid: string; parentUuid: string | null };
 
 /**
  * Build the session transcript Claude Code resumes from: one entry per
  * earlier turn, chained by parentUuid, so the history reaches Claude as real
  * user/assistant messages with their own content blocks (images, tool calls
  * and tool results included) rather than as text pasted into one prompt.
+ * Claude Code's own notes go after the first message, where a conversation
+ * it ran itself has them.
  */
-export function buildTranscript(turns: readonly Turn[], ctx: TranscriptContext): SessionStoreEntry[] {
+export function buildTranscript(turns: readonly Turn[], ctx: TranscriptContext): TranscriptEntry[] {
   const newId = ctx.newId ?? randomUUID;
   const timestamp = (ctx.now ?? new Date()).toISOString();
-  const entries: SessionStoreEntry[] = [];
+  const entries: TranscriptEntry[] = [];
   let parentUuid: string | null = null;
-  for (const turn of turns) {
+  const common = { sessionId: ctx.sessionId, timestamp, cwd: ctx.cwd, isSidechain: false, userType: 'external', version: ctx.version };
+  turns.forEach((turn, i) => {
     const uuid = newId();
     const message =
       turn.role === 'user'
@@ -37,36 +44,15 @@ export function buildTranscript(turns: readonly Turn[], ctx: TranscriptContext):
             stop_sequence: null,
             usage: { input_tokens: 0, output_tokens: 0 },
           };
-    entries.push({
-      type: turn.role,
-      uuid,
-      parentUuid,
-      sessionId: ctx.sessionId,
-      timestamp,
-      cwd: ctx.cwd,
-      isSidechain: false,
-      userType: 'external',
-      version: ctx.version,
-      message,
-    });
+    entries.push({ type: turn.role, uuid, parentUuid, ...common, message });
     parentUuid = uuid;
-  }
+    if (i === 0) {
+      for (const attachment of ctx.preamble ?? []) {
+        const id = newId();
+        entries.push({ type: 'attachment', uuid: id, parentUuid, ...common, attachment });
+        parentUuid = id;
+      }
+    }
+  });
   return entries;
-}
-
-/**
- * A read-only session store that serves one synthesised transcript and
- * keeps nothing Claude Code writes back: the bridge is stateless between
- * requests, and the client resends the history it wants.
- */
-export function transcriptStore(sessionId: string, entries: SessionStoreEntry[]): SessionStore {
-  return {
-    async load(key) {
-      return key.sessionId === sessionId && key.subpath === undefined ? entries : null;
-    },
-    async append() {},
-    async listSubkeys() {
-      return [];
-    },
-  };
 }

@@ -2,7 +2,9 @@ import { ClaudeRunner } from '../claude/claude-runner.js';
 import { LiveSessions } from '../claude/live-sessions.js';
 import { ProcessRegistry } from '../claude/process-registry.js';
 import { SparePool } from '../claude/spare-pool.js';
-import { WorkDirs } from '../claude/work-dirs.js';
+import { ConversationPreamble } from '../claude/conversation-preamble.js';
+import { ModelRefusals } from '../claude/extra-body.js';
+import { Workspace } from '../claude/workspace.js';
 import type { Config } from '../config.js';
 import { plainRequest } from '../core/types.js';
 import { BridgeError } from '../errors/bridge-error.js';
@@ -21,14 +23,16 @@ const PROBE_PROMPT = 'Reply with the single word: ok';
  */
 export async function probeLogin(config: Config, timeoutMs: number): Promise<ProbeResult> {
   // One cold run: no warm spare, nothing kept afterwards.
-  const workDirs = new WorkDirs(config.workRoot);
+  const workspace = new Workspace(config.workRoot, config.childEnv);
   const runner = new ClaudeRunner({
     config,
     logger: silentLogger(),
     registry: new ProcessRegistry(),
     pool: new SparePool({ size: 0, idleMs: 60_000, options: () => ({}), fingerprint: () => '' }, new ProcessRegistry(), silentLogger()),
     live: new LiveSessions({ max: 0, ttlMs: 0 }),
-    workDirs,
+    workspace,
+    preamble: new ConversationPreamble(undefined),
+    refusals: new ModelRefusals(),
   });
   const request = plainRequest([{ role: 'user', content: [{ type: 'text', text: PROBE_PROMPT }] }], {
     system: 'You are a connectivity check. Answer in one word.',
@@ -58,7 +62,8 @@ export async function probeLogin(config: Config, timeoutMs: number): Promise<Pro
     return { ok: false, error, ms: Date.now() - started };
   } finally {
     clearTimeout(timer);
-    // The doctor exits soon after: its run's folder goes now, not in the background.
-    workDirs.removeAllNow();
+    // The doctor exits soon after: its run's transcript goes now. The working
+    // folder stays: a bridge that is running may be using it.
+    workspace.removeTranscriptsNow();
   }
 }

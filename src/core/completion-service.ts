@@ -99,15 +99,19 @@ export class CompletionService {
       release = await limiter.acquire(controller.signal);
       lastOutput = Date.now();
       idleTimer = setTimeout(watchIdle, idleTimeoutMs);
-      const handle = runner.start({ request, sdkModel: model.sdkModel, signal: controller.signal, flow });
+      const handle = runner.start({ request, sdkModel: model.sdkModel, modelId: model.entry.resolvedId, signal: controller.signal, flow });
       for await (const event of applyStopSequences(handle, request.stop)) {
         lastOutput = Date.now();
         if (event.type === 'end') this.deps.login.recordSuccess();
         yield event;
       }
     } catch (err) {
-      if (err instanceof BridgeError && err.kind === 'authentication') this.deps.login.recordAuthFailure();
-      throw controller.signal.aborted && controller.signal.reason instanceof BridgeError ? controller.signal.reason : err;
+      if (controller.signal.aborted && controller.signal.reason instanceof BridgeError) throw controller.signal.reason;
+      if (err instanceof BridgeError && err.kind === 'authentication') {
+        this.deps.login.recordAuthFailure();
+        throw this.deps.login.explain(err);
+      }
+      throw err;
     } finally {
       clearTimeout(requestTimer);
       clearTimeout(idleTimer);
@@ -128,9 +132,12 @@ export class CompletionService {
 }
 
 /**
- * Cut the answer text at the first stop sequence. Claude's turn is then
- * interrupted (so it stops producing tokens) and the run's end reports
- * `stop_sequence`; nothing after the stop reaches the client.
+ * Stop sequences normally go to Claude's API, which stops there and says
+ * so. This is the safety net for when they could not: cut the answer text at
+ * the first stop sequence, interrupt Claude's turn (so it stops producing
+ * tokens) and report `stop_sequence`; nothing after the stop reaches the
+ * client. A stop sequence seen in an answer although the API had it means
+ * Claude Code did not pass it on (an organisation policy can disable that).
  */
 export async function* applyStopSequences(handle: RunHandle, stops: readonly string[]): AsyncGenerator<RunEvent> {
   if (stops.length === 0) {
@@ -142,7 +149,10 @@ export async function* applyStopSequences(handle: RunHandle, stops: readonly str
     if (event.type === 'text') {
       const text = filter.push(event.text);
       if (text) yield { type: 'text', text };
-      if (filter.stopped) handle.interrupt();
+      if (filter.stopped) {
+        if (handle.stopsSentUpstream) handle.extraBodyIgnored();
+        handle.interrupt();
+      }
       continue;
     }
     if (event.type === 'end') {

@@ -65,6 +65,13 @@ export type OutputFormat =
 
 export type EffortLevel = 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
+/** Sampling parameters as the client set them (each absent when not set). */
+export interface Sampling {
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+}
+
 /**
  * One request, whatever wire format it came in. `turns` alternate strictly,
  * start with a user turn and end with one; the last is the new prompt.
@@ -80,6 +87,7 @@ export interface BridgeRequest {
   parallelToolCalls: boolean;
   maxOutputTokens: number | undefined;
   stop: string[];
+  sampling: Sampling;
   outputFormat: OutputFormat | undefined;
   effort: EffortLevel | undefined;
   /** 'off' asks Claude Code not to think, where the model allows it. */
@@ -107,7 +115,14 @@ export interface Usage {
  * Tool-call events carry the client's own function name.
  */
 export type RunEvent =
-  | { type: 'start'; model: string }
+  | {
+      type: 'start';
+      model: string;
+      /** The input usage Claude's API reported as the answer began (complete only in `end`). */
+      usage?: Usage;
+      /** Request fields that Claude's API did not apply, by the bridge's names (see ExtraField). */
+      unapplied?: string[];
+    }
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }
   /** Closes a stretch of thinking: the signature Claude's API gave that thinking block. */
@@ -127,6 +142,7 @@ export function plainRequest(turns: Turn[], fields: Partial<BridgeRequest> = {})
     parallelToolCalls: true,
     maxOutputTokens: undefined,
     stop: [],
+    sampling: {},
     outputFormat: undefined,
     effort: undefined,
     thinking: 'default',

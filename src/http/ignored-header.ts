@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { RunEvent } from '../core/types.js';
 
 /** The response header that names the request parameters that had no effect. */
 export const IGNORED_HEADER = 'x-claude-code-bridge-ignored';
@@ -37,4 +38,21 @@ export function ignoredHeaderValue(ignored: readonly string[]): string {
 /** Name the parameters that had no effect, so that nothing a client sent is dropped silently. */
 export function reportIgnored(c: Context, ignored: readonly string[]): void {
   if (ignored.length > 0) c.header(IGNORED_HEADER, ignoredHeaderValue(ignored));
+}
+
+/**
+ * The parameters that had no effect: those the translation left out, and
+ * those Claude's API did not apply to this run (the run says so as the
+ * answer starts: a model that refuses sampling parameters or forced tool
+ * use), under the wire format's own names.
+ */
+export function withUnapplied(
+  ignored: readonly string[],
+  first: IteratorResult<RunEvent> | undefined,
+  names: Readonly<Record<string, string>> = {},
+): string[] {
+  const event = first && !first.done ? first.value : undefined;
+  const unapplied = event?.type === 'start' ? (event.unapplied ?? []) : [];
+  if (unapplied.length === 0) return [...ignored];
+  return [...new Set([...ignored, ...unapplied.map((name) => names[name] ?? name)])].sort();
 }

@@ -58,7 +58,7 @@ describe('messages.create', () => {
     expect(message).toMatchObject({
       type: 'message',
       role: 'assistant',
-      content: [{ type: 'text', text: 'Bonjour !' }],
+      content: [{ type: 'text', text: 'Bonjour !', citations: null }],
       stop_reason: 'end_turn',
       stop_sequence: null,
       usage: { input_tokens: 30, output_tokens: 9, cache_read_input_tokens: 7, cache_creation_input_tokens: 5 },
@@ -67,7 +67,8 @@ describe('messages.create', () => {
     expect(message.model).toBe(stack.fake.lastRequest.body.model);
     expect(message.model).toMatch(/^claude-sonnet/);
     expect(response.headers.get('request-id')).toMatch(/^req_/);
-    expect(response.headers.get('x-claude-code-bridge-ignored')).toBe('metadata, temperature');
+    // The temperature went to Claude's API, which this fake does not refuse.
+    expect(response.headers.get('x-claude-code-bridge-ignored')).toBe('metadata');
     const seen = stack.fake.lastRequest.body;
     expect(systemText(seen)).toContain('Answer in French.');
     expect(conversation(seen).map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
@@ -82,7 +83,7 @@ describe('messages.create', () => {
       stop_sequences: ['STOP'],
       messages: [{ role: 'user', content: 'count' }],
     });
-    expect(message.content).toEqual([{ type: 'text', text: 'one two ' }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'one two ', citations: null }]);
     expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'STOP' });
   });
 });
@@ -107,7 +108,7 @@ describe('streaming', () => {
     ]);
     const data = events.map((e) => JSON.parse(e.data));
     expect(data[0].message).toMatchObject({ role: 'assistant', content: [], stop_reason: null, model: stack.fake.lastRequest.body.model });
-    expect(data[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    expect(data[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } });
     expect(data.slice(2, 5).map((d) => d.delta)).toEqual([
       { type: 'text_delta', text: 'One' },
       { type: 'text_delta', text: ' two' },
@@ -133,14 +134,14 @@ describe('streaming', () => {
     expect(thoughts).toEqual(['Paris is ', 'in France.']);
     expect(final.content).toEqual([
       { type: 'thinking', thinking: 'Paris is in France.', signature: 'fake-signature' },
-      { type: 'text', text: 'Paris.' },
+      { type: 'text', text: 'Paris.', citations: null },
     ]);
     expect(final.usage).toMatchObject({ input_tokens: 25, output_tokens: 12 });
 
     // A client that did not ask for thinking gets none.
     stack.fake.reply({ blocks: [{ type: 'thinking', thinking: 'Hmm.' }, { type: 'text', text: 'Paris.' }] });
     const plain = await client.messages.create({ model: 'sonnet', max_tokens: 64, messages: [{ role: 'user', content: 'Capital?' }] });
-    expect(plain.content).toEqual([{ type: 'text', text: 'Paris.' }]);
+    expect(plain.content).toEqual([{ type: 'text', text: 'Paris.', citations: null }]);
   });
 
   test('a slow start: the stream opens after one keep-alive interval, pings while waiting, then the answer', async () => {
@@ -188,8 +189,8 @@ describe('tools', () => {
     expect(jsonParts).toEqual(['{"city":', ' "Paris"}']);
     expect(call.stop_reason).toBe('tool_use');
     expect(call.content).toEqual([
-      { type: 'text', text: 'Let me check.' },
-      { type: 'tool_use', id: 'toolu_01W', name: 'get_weather', input: { city: 'Paris' } },
+      { type: 'text', text: 'Let me check.', citations: null },
+      { type: 'tool_use', id: 'toolu_01W', name: 'get_weather', input: { city: 'Paris' }, caller: { type: 'direct' } },
     ]);
     const offered = clientTools(stack.fake.lastRequest);
     expect(offered.map((t) => [t.name, t.input_schema])).toEqual([['mcp__client__get_weather', weatherTool.input_schema]]);
@@ -205,9 +206,10 @@ describe('tools', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01W', content: 'sunny, 25C' }] },
       ],
     });
-    expect(answer.content).toEqual([{ type: 'text', text: 'It is sunny in Paris.' }]);
+    expect(answer.content).toEqual([{ type: 'text', text: 'It is sunny in Paris.', citations: null }]);
     expect(answer.stop_reason).toBe('end_turn');
     const turns = conversation(stack.fake.lastRequest.body);
+    // Blocks sent back as the client received them reach Claude as Claude wrote them.
     expect(turns[1]!.content).toEqual([
       { type: 'text', text: 'Let me check.' },
       { type: 'tool_use', id: 'toolu_01W', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
@@ -217,7 +219,7 @@ describe('tools', () => {
     expect(result).toEqual({ type: 'tool_result', tool_use_id: 'toolu_01W', content: [{ type: 'text', text: 'sunny, 25C' }] });
   });
 
-  test("tool_choice 'tool' is asked of Claude; 'none' offers no tools", async () => {
+  test("tool_choice 'tool' goes to Claude's API; 'none' offers no tools", async () => {
     await client.messages.create({
       model: 'sonnet',
       max_tokens: 64,
@@ -225,7 +227,7 @@ describe('tools', () => {
       tool_choice: { type: 'tool', name: 'get_weather' },
       messages: [{ role: 'user', content: 'Weather?' }],
     });
-    expect(systemText(stack.fake.lastRequest.body)).toContain('you must call the tool mcp__client__get_weather');
+    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'tool', name: 'mcp__client__get_weather' });
     await client.messages.create({ model: 'sonnet', max_tokens: 64, tools: [weatherTool], tool_choice: { type: 'none' }, messages: [{ role: 'user', content: 'Weather?' }] });
     expect(clientTools(stack.fake.lastRequest)).toEqual([]);
     expect(lastUserText(stack.fake.lastRequest.body)).toBe('Weather?');

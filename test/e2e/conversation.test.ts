@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_SYSTEM_PROMPT } from '../../src/config.js';
-import { conversation, systemText } from '../support/fake-anthropic.js';
+import { conversation, systemText, type MessagesBody } from '../support/fake-anthropic.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack();
@@ -187,18 +188,18 @@ describe('safety', () => {
     expect(tools).toEqual([]);
   });
 
-  test('each run works in an empty private folder, never the server folder, removed when its process ends', async () => {
+  test('every run works in the same empty, read-only folder of the bridge, never the server folder, and is told that one', async () => {
+    const workingDirectory = (body: MessagesBody) => /Primary working directory: ([^\\\s"]+)/.exec(JSON.stringify(body.messages))?.[1];
     await ask([{ role: 'user', content: 'where am I?' }]);
-    const environment = JSON.stringify(stack.fake.lastRequest.body.messages);
-    const cwd = /Primary working directory: ([^\\\s"]+)/.exec(environment)?.[1];
-    expect(cwd).toBeDefined();
-    expect(cwd!.startsWith(stack.workRoot)).toBe(true);
-    expect(cwd).not.toBe(process.cwd());
-    const { existsSync, readdirSync } = await import('node:fs');
-    // The process may be kept for the conversation's next turn; its folder stays empty.
-    if (existsSync(cwd!)) expect(readdirSync(cwd!)).toEqual([]);
-    stack.server.live.close();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(existsSync(cwd!)).toBe(false);
+    const first = workingDirectory(stack.fake.lastRequest.body);
+    await ask([{ role: 'user', content: 'and now?' }], { max_tokens: 50 });
+    const second = workingDirectory(stack.fake.lastRequest.body);
+    expect(first).toBeDefined();
+    // The same folder for every run: what Claude is told of it never changes.
+    expect(second).toBe(first);
+    expect(path.dirname(first!)).toBe(stack.workRoot);
+    expect(first).not.toBe(process.cwd());
+    expect(readdirSync(first!)).toEqual([]);
+    expect(statSync(first!).mode & 0o777).toBe(0o555);
   });
 });

@@ -8,7 +8,7 @@ import { descendants, running } from '../support/processes.js';
 
 // A bridge killed outright (SIGKILL, the out-of-memory killer) runs no
 // cleanup: its Claude Code processes must end by themselves, and the next
-// bridge removes the folders it left.
+// bridge removes the transcripts it left.
 let fake: FakeAnthropic;
 let home: string;
 let workRoot: string;
@@ -36,7 +36,7 @@ async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_
   }
 }
 
-test('after SIGKILL its Claude Code processes end at once, mid-answer; the next start removes its folders, and only those', async () => {
+test('after SIGKILL its Claude Code processes end at once, mid-answer; the next start removes its transcripts, and only those', async () => {
   // An answer that would take a minute to stream.
   fake.reply({ blocks: [{ type: 'text', text: Array.from({ length: 600 }, (_, i) => `word${i} `) }], delayMs: 100 });
   const first = startBridge();
@@ -44,15 +44,25 @@ test('after SIGKILL its Claude Code processes end at once, mid-answer; the next 
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'haiku', stream: true, messages: [{ role: 'user', content: 'go' }] }),
+    // A conversation with history: Claude Code resumes it from a transcript the bridge writes.
+    body: JSON.stringify({
+      model: 'haiku',
+      stream: true,
+      messages: [
+        { role: 'user', content: 'hello' },
+        { role: 'assistant', content: 'hi' },
+        { role: 'user', content: 'go' },
+      ],
+    }),
   });
   const reader = res.body!.getReader();
   await reader.read();
   await waitUntil(() => fake.messageRequests.length === 1, 'Claude Code is answering');
   const children = descendants(first.child.pid!);
   expect(children.length).toBeGreaterThan(0);
-  const left = readdirSync(workRoot);
-  expect(left.some((name) => name.startsWith('claude-code-bridge-run-'))).toBe(true);
+  const projects = path.join(home, '.claude', 'projects');
+  const transcripts = `claude-code-bridge-${first.child.pid}`;
+  expect(readdirSync(path.join(projects, transcripts)).some((name) => name.endsWith('.jsonl'))).toBe(true);
 
   first.child.kill('SIGKILL');
   await first.exited;
@@ -60,21 +70,21 @@ test('after SIGKILL its Claude Code processes end at once, mid-answer; the next 
   await reader.cancel().catch(() => undefined);
   // The answer was abandoned, not streamed on to its end for nobody.
   expect(fake.finishedMessages).toEqual([]);
-  expect(readdirSync(workRoot).sort()).toEqual(left.sort());
+  expect(readdirSync(projects)).toContain(transcripts);
 
-  // A folder of a bridge that still runs (this test's process stands in for one) and one
-  // not named by this version stay.
-  const alive = `claude-code-bridge-run-${process.pid}-Alive0`;
-  const unknown = 'claude-code-bridge-run-Legacy';
-  mkdirSync(path.join(workRoot, alive));
-  mkdirSync(path.join(workRoot, unknown));
+  // The folder of a bridge that still runs (this test's process stands in for one) and the
+  // user's own projects stay.
+  const alive = `claude-code-bridge-${process.pid}`;
+  const usersOwn = '-home-someone-project';
+  mkdirSync(path.join(projects, alive));
+  mkdirSync(path.join(projects, usersOwn));
   fake.reset();
   const second = startBridge();
   try {
     await second.expect(/http:\/\/127\.0\.0\.1:\d+/);
-    const now = readdirSync(workRoot);
-    for (const name of left) expect(now, name).not.toContain(name);
-    expect(now).toEqual(expect.arrayContaining([alive, unknown]));
+    const now = readdirSync(projects);
+    expect(now).not.toContain(transcripts);
+    expect(now).toEqual(expect.arrayContaining([alive, usersOwn]));
   } finally {
     await second.stop();
   }

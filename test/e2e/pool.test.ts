@@ -47,7 +47,7 @@ function changeLogin(mtimeAheadMs: number): string {
 
 /** What Claude was sent, with the per-run working directory (and billing header) taken out. */
 function comparable(body: MessagesBody) {
-  const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/claude-code-bridge-run-[A-Za-z0-9-]+/g, 'RUN').replace(/cc_version=[^;]+;/g, ''));
+  const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/cc_version=[^;]+;/g, ''));
   return scrub({ model: body.model, system: body.system, messages: body.messages, tools: body.tools, thinking: body.thinking, output_config: body.output_config, max_tokens: body.max_tokens });
 }
 
@@ -239,13 +239,21 @@ describe('live sessions', () => {
     expect(stack.server.runner.origins.live).toBe(origins.live + 1);
   });
 
-  test('answers cut by a stop sequence or the output limit are not continued', async () => {
+  test('an answer cut by the output limit is not continued; one that a stop sequence ended at Claude\'s API is', async () => {
     stack.server.live.close();
-    stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello ', 'STOP here'] }] });
-    await ask([{ role: 'user', content: 'x' }], { stop: 'STOP' });
     stack.fake.reply({ blocks: [{ type: 'text', text: 'cut' }], stopReason: 'max_tokens' });
     await ask([{ role: 'user', content: 'y' }]);
     expect(stack.server.live.stats().parked).toBe(0);
+    // Claude's API stopped before the stop sequence: Claude Code holds exactly what the client got.
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello ', 'STOP here'] }] });
+    const stopped = await ask([{ role: 'user', content: 'x' }], { stop: 'STOP' });
+    expect(stopped.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'Hello ' } });
+    expect(stack.fake.lastRequest.body.stop_sequences).toEqual(['STOP']);
+    expect(stack.server.live.stats().parked).toBe(1);
+    const origins = { ...stack.server.runner.origins };
+    stack.fake.reset();
+    await ask([{ role: 'user', content: 'x' }, { role: 'assistant', content: 'Hello ' }, { role: 'user', content: 'go on' }], { stop: 'STOP' });
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
   });
 
   test("tool results continue Claude's turn in the same process, as the plain results of its calls", async () => {
@@ -334,9 +342,12 @@ describe('/metrics', () => {
 
 test("nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares", async () => {
   // This file has run spares, cold starts, resumed histories, live sessions and tool continuations.
+  stack.server.live.close();
   const configDir = path.join(stack.home, '.claude');
   const { existsSync, readdirSync } = await import('node:fs');
   const leftovers = (name: string) => (existsSync(path.join(configDir, name)) ? readdirSync(path.join(configDir, name)) : []);
-  expect(leftovers('projects')).toEqual([]);
+  // Only the bridge's own folder of projects, holding no transcript: just what it learned of Claude Code's notes.
+  expect(leftovers('projects').filter((name) => name !== 'claude-code-bridge')).toEqual([]);
+  expect(leftovers('projects/claude-code-bridge').filter((name) => name !== 'preamble.json')).toEqual([]);
   expect(leftovers('spares')).toEqual([]);
 });

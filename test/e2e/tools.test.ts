@@ -114,16 +114,17 @@ describe('function calling', () => {
     });
     expect(res.choices[0]!.message.tool_calls).toHaveLength(1);
     expect(res.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(systemText(stack.fake.lastRequest.body)).toContain('Call at most one tool in this reply.');
+    // Claude's API itself limits the answer to one call.
+    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
   });
 
-  test('tool_choice: none offers no tools; required and a named function are asked of Claude', async () => {
+  test("tool_choice: none offers no tools; required and a named function go to Claude's API", async () => {
     await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'none' });
     expect(clientTools(stack.fake.lastRequest)).toEqual([]);
 
     await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'required' });
     expect(clientTools(stack.fake.lastRequest)).toHaveLength(1);
-    expect(systemText(stack.fake.lastRequest.body)).toContain('you must call at least one of the available tools');
+    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'any' });
 
     await stack.openai.chat.completions.create({
       model: 'sonnet',
@@ -131,7 +132,7 @@ describe('function calling', () => {
       tools: [weatherTool, timeTool],
       tool_choice: { type: 'function', function: { name: 'get_time' } },
     });
-    expect(systemText(stack.fake.lastRequest.body)).toContain('you must call the tool mcp__client__get_time');
+    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'tool', name: 'mcp__client__get_time' });
   });
 
   test('history: tool calls and results reach Claude as tool_use / tool_result blocks, and Claude answers from them', async () => {
@@ -153,14 +154,18 @@ describe('function calling', () => {
     expect(res.choices[0]!.finish_reason).toBe('stop');
     const turns = conversation(stack.fake.lastRequest.body);
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+    // The call under the id Claude gave it (an OpenAI client has Claude's toolu_x as call_x).
     expect(turns[1]!.content).toEqual([
       { type: 'text', text: 'Checking.' },
-      { type: 'tool_use', id: 'call_01XyZ', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
+      { type: 'tool_use', id: 'toolu_01XyZ', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
     ]);
     // The result arrives in the turn that asked for it; Claude Code adds its
-    // own note that the interrupted turn goes on.
-    expect(turns[2]!.content[0]).toEqual({ type: 'tool_result', tool_use_id: 'call_01XyZ', content: [{ type: 'text', text: 'sunny, 25C' }] });
-    expect(turns[2]!.content.slice(1)).toEqual([{ type: 'text', text: 'Continue from where you left off.' }]);
+    // own note that the interrupted turn goes on (cache markers aside).
+    const [result, ...rest] = turns[2]!.content.map(({ cache_control: _c, ...block }) => block);
+    expect(result).toEqual({ type: 'tool_result', tool_use_id: 'toolu_01XyZ', content: [{ type: 'text', text: 'sunny, 25C' }] });
+    expect(rest).toEqual([{ type: 'text', text: 'Continue from where you left off.' }]);
+    // No hidden prompt: Claude Code's coding-agent prompt is not sent on this path either.
+    expect(systemText(stack.fake.lastRequest.body)).not.toMatch(/You are an agent|# Memory/);
   });
 
   test('legacy functions / function_call use the same mechanism and answer with function_call', async () => {

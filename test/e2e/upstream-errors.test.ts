@@ -24,15 +24,15 @@ describe('upstream failures become HTTP errors, never assistant text', () => {
     assertSchema('ErrorResponse', { error: err.error });
   });
 
-  test('401 → 401 within seconds, telling how to log in', async () => {
+  test('401 → 401 within seconds, saying which credential was refused and what to do', async () => {
     stack.fake.reply(upstream(401, 'authentication_error', 'invalid x-api-key'));
     const started = Date.now();
     const err = await apiError(ask());
     const elapsed = Date.now() - started;
     expect(err.status).toBe(401);
     expect(err.code).toBe('claude_code_not_logged_in');
-    expect(err.message).toContain('claude login');
-    expect(err.message).toContain('CLAUDE_CODE_OAUTH_TOKEN');
+    // This stack's Claude Code logs in with an API key.
+    expect(err.message).toMatch(/Claude's API refused the API key in ANTHROPIC_API_KEY\..*claude login.*\(Claude's API said: .+\)$/);
     // Claude Code alone would retry for minutes; the bridge reports the first refusal.
     expect(stack.fake.messageRequests).toHaveLength(1);
     expect(elapsed).toBeLessThan(30_000);

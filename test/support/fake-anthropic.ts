@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PromptCache, type CacheUsage } from './prompt-cache.js';
 
 /**
  * A stand-in for Claude's Messages API on 127.0.0.1. The real Claude Code
@@ -47,6 +48,8 @@ export interface ReceivedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: MessagesBody;
+  /** The input usage reported for it (with prompt caching simulated, what was read and written). */
+  usage?: CacheUsage;
 }
 
 export interface MessagesBody {
@@ -110,6 +113,10 @@ export class FakeAnthropic {
   private readonly sockets = new Set<import('node:net').Socket>();
   private messageCounter = 0;
   url = '';
+  /** When set, prompt caching is simulated and the usage reports it (see PromptCache). */
+  promptCache: PromptCache | undefined;
+  /** Stop at the request's stop sequences, as Claude's API does (off: as if they never arrived). */
+  honourStopSequences = true;
 
   /** Messages API calls only (Claude Code may make other calls). */
   get messageRequests(): ReceivedRequest[] {
@@ -138,6 +145,7 @@ export class FakeAnthropic {
   }
 
   reset(): void {
+    this.honourStopSequences = true;
     this.requests.length = 0;
     this.finishedMessages.length = 0;
     this.handler = echoHandler;
@@ -188,11 +196,12 @@ export class FakeAnthropic {
       res.end(JSON.stringify(reply.body ?? { type: 'error', error: { type: 'api_error', message: `status ${reply.status}` } }));
       return;
     }
-    await this.stream(reply, body, res);
+    await this.stream(reply, received, res);
     if (res.writableEnded) this.finishedMessages.push(this.requests.indexOf(received) + 1);
   }
 
-  private async stream(reply: StreamReply, body: MessagesBody, res: http.ServerResponse): Promise<void> {
+  private async stream(reply: StreamReply, received: ReceivedRequest, res: http.ServerResponse): Promise<void> {
+    const body = received.body;
     if (reply.firstByteDelayMs) await sleep(reply.firstByteDelayMs);
     if (res.destroyed) return;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', ...(reply.headers ?? {}) });
@@ -212,11 +221,42 @@ export class FakeAnthropic {
       return true;
     };
     const usage = {
-      input_tokens: 25,
-      cache_read_input_tokens: 0,
-      cache_creation_input_tokens: 0,
+      ...(this.promptCache ? this.promptCache.usage(body) : { input_tokens: 25, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }),
       ...reply.usage,
       output_tokens: 1,
+    };
+    received.usage = { input_tokens: usage.input_tokens, cache_read_input_tokens: usage.cache_read_input_tokens, cache_creation_input_tokens: usage.cache_creation_input_tokens };
+    // As Claude's API does, generation stops before the first stop sequence, which is not sent.
+    const stops = this.honourStopSequences && Array.isArray(body.stop_sequences) ? body.stop_sequences : [];
+    let stoppedAt: string | null = null;
+    // Text that might begin a stop sequence is held back until the next piece decides.
+    let held = '';
+    const untilStop = (piece: string): string | undefined => {
+      if (stoppedAt !== null) return undefined;
+      const combined = held + piece;
+      let cut = -1;
+      for (const stop of stops) {
+        const at = combined.indexOf(stop);
+        if (at !== -1 && (cut === -1 || at < cut)) {
+          cut = at;
+          stoppedAt = stop;
+        }
+      }
+      if (cut !== -1) {
+        held = '';
+        return combined.slice(0, cut);
+      }
+      let keep = 0;
+      for (const stop of stops) {
+        for (let n = Math.min(stop.length - 1, combined.length); n > keep; n--) {
+          if (combined.endsWith(stop.slice(0, n))) {
+            keep = n;
+            break;
+          }
+        }
+      }
+      held = combined.slice(combined.length - keep);
+      return combined.slice(0, combined.length - keep);
     };
     const id = `msg_fake_${++this.messageCounter}`;
     if (
@@ -228,9 +268,18 @@ export class FakeAnthropic {
     let index = 0;
     for (const block of reply.blocks) {
       if (block.type === 'text') {
+        if (stoppedAt !== null) break;
         if (!(await send('content_block_start', { index, content_block: { type: 'text', text: '' } }))) return;
-        for (const text of pieces(block.text)) {
-          if (!(await send('content_block_delta', { index, delta: { type: 'text_delta', text } }, true))) return;
+        for (const piece of pieces(block.text)) {
+          const text = untilStop(piece);
+          if (text === undefined) break;
+          if (text && !(await send('content_block_delta', { index, delta: { type: 'text_delta', text } }, true))) return;
+        }
+        // Held back, and not a stop sequence after all.
+        if (stoppedAt === null && held) {
+          const rest = held;
+          held = '';
+          if (!(await send('content_block_delta', { index, delta: { type: 'text_delta', text: rest } }))) return;
         }
       } else if (block.type === 'thinking') {
         if (!(await send('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }))) return;
@@ -249,10 +298,11 @@ export class FakeAnthropic {
       if (!(await send('content_block_stop', { index }))) return;
       index++;
     }
-    const stopReason = reply.stopReason ?? (reply.blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn');
+    const stopReason =
+      stoppedAt !== null ? 'stop_sequence' : (reply.stopReason ?? (reply.blocks.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn'));
     if (
       !(await send('message_delta', {
-        delta: { stop_reason: stopReason, stop_sequence: reply.stopSequence ?? null },
+        delta: { stop_reason: stopReason, stop_sequence: stoppedAt ?? reply.stopSequence ?? null },
         usage: { output_tokens: reply.usage?.output_tokens ?? 12 },
       }))
     )

@@ -39,7 +39,8 @@ describe('toBridgeRequest (Anthropic messages)', () => {
     expect(request.maxOutputTokens).toBe(300);
     expect(request.stop).toEqual(['END']);
     expect(stream).toBe(true);
-    expect(ignored).toEqual(['cache_control', 'metadata', 'temperature', 'top_k']);
+    expect(request.sampling).toEqual({ temperature: 0.2, topK: 5 });
+    expect(ignored).toEqual(['cache_control', 'metadata']);
   });
 
   test('tool_use and tool_result blocks become the same blocks; images are checked', () => {
@@ -207,7 +208,7 @@ function accumulate(events: AnthropicStreamEvent[]) {
     } else if (event.type === 'message_delta') {
       message.stop_reason = event.delta.stop_reason;
       message.stop_sequence = event.delta.stop_sequence;
-      message.usage = event.usage;
+      message.usage = { ...message.usage, ...event.usage };
     }
   }
   return message;
@@ -247,11 +248,11 @@ test('thinking comes back as a thinking block with its signature, before the tex
   recordedEvents('thinking-text').forEach((e) => stream.push(e));
   expect(stream.message().content).toEqual([
     { type: 'thinking', thinking: 'Let me think.', signature: 'fake-signature' },
-    { type: 'text', text: 'Answer.' },
+    { type: 'text', text: 'Answer.', citations: null },
   ]);
   const without = new AnthropicMessageStream({ id: 'msg_t', includeThinking: false });
   recordedEvents('thinking-text').forEach((e) => without.push(e));
-  expect(without.message().content).toEqual([{ type: 'text', text: 'Answer.' }]);
+  expect(without.message().content).toEqual([{ type: 'text', text: 'Answer.', citations: null }]);
 });
 
 test('tool calls come back as tool_use blocks with the client names and stop_reason tool_use', () => {
@@ -260,8 +261,8 @@ test('tool calls come back as tool_use blocks with the client names and stop_rea
   const message = stream.message();
   expect(message.stop_reason).toBe('tool_use');
   expect(message.content.filter((b) => b.type === 'tool_use')).toEqual([
-    { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { city: 'Paris' } },
-    { type: 'tool_use', id: 'toolu_01B', name: 'get_time', input: { tz: 'CET' } },
+    { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { city: 'Paris' }, caller: { type: 'direct' } },
+    { type: 'tool_use', id: 'toolu_01B', name: 'get_time', input: { tz: 'CET' }, caller: { type: 'direct' } },
   ]);
 });
 

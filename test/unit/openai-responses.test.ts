@@ -21,7 +21,9 @@ describe('toBridgeRequest (OpenAI responses)', () => {
     expect(t.request.turns).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hello' }] }]);
     expect(t.request.system).toBe('Be brief.');
     expect(t.store).toBe(false);
-    expect(t.ignored).toEqual(['temperature']);
+    // Sampling goes to Claude's API (which may refuse it: the run says so as it starts).
+    expect(t.ignored).toEqual([]);
+    expect(t.request.sampling).toEqual({ temperature: expect.any(Number) });
     expect(t.settings).toMatchObject({ instructions: 'Be brief.', store: false, tool_choice: 'auto', tools: [], text: { format: { type: 'text' } } });
   });
 

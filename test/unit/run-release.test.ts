@@ -19,6 +19,8 @@ function waitingRunner(): ClaudeRunner {
         await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
       })(),
       interrupt() {},
+      stopsSentUpstream: false,
+      extraBodyIgnored() {},
     }),
   };
   return runner as ClaudeRunner;

@@ -6,9 +6,13 @@ const normalize = recordedEvents;
 const failure = (name: string) => thrownBridgeError(() => recordedEvents(name));
 
 describe('SdkMessageNormalizer on recorded Claude Code runs', () => {
-  test('text: start, one event per token, end with the result usage', () => {
+  test('text: start with the input usage of message_start, one event per token, end with the result usage', () => {
     expect(normalize('text')).toEqual([
-      { type: 'start', model: expect.stringMatching(/^claude-/) },
+      {
+        type: 'start',
+        model: expect.stringMatching(/^claude-/),
+        usage: { input_tokens: 20, output_tokens: 0, cache_read_input_tokens: 4, cache_creation_input_tokens: 0 },
+      },
       { type: 'text', text: 'Hello' },
       { type: 'text', text: ' world' },
       {

@@ -9,8 +9,9 @@ import { AnthropicMessageStream, type AnthropicStreamEvent } from '../../transla
 import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from '../../translate/anthropic-messages/request-schema.js';
 import { toBridgeRequest } from '../../translate/anthropic-messages/to-bridge-request.js';
 import { estimateInputTokens } from '../../translate/anthropic-messages/token-estimate.js';
-import { reportIgnored } from '../ignored-header.js';
+import { reportIgnored, withUnapplied } from '../ignored-header.js';
 import { readJsonRequest } from '../json-body.js';
+import type { RunEvent } from '../../core/types.js';
 import { firstEventWithin, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface MessagesRouteDeps {
@@ -44,13 +45,16 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
     const { body, raw } = await readJsonRequest(c, anthropicMessagesRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
-    reportIgnored(c, translation.ignored);
     const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
     const firstEvent = events.next();
+    // What Claude's API did not apply is known once the answer starts (under Anthropic's names).
+    const report = (first: IteratorResult<RunEvent> | undefined) =>
+      reportIgnored(c, withUnapplied(translation.ignored, first, { stop: 'stop_sequences' }));
 
     if (!translation.stream) {
       const first = await firstEvent;
+      report(first);
       if (!first.done) message.push(first.value);
       for await (const event of events) message.push(event);
       return c.json(message.message());
@@ -62,6 +66,7 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
     // interval gets its stream now (message_start, then pings), and a
     // failure after that arrives as an `error` event.
     const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
+    report(first);
     return relayRun(
       c,
       {

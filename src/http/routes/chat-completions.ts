@@ -9,7 +9,7 @@ import { ChatChunkStream } from '../../translate/openai-chat/chunk-stream.js';
 import { toChatCompletion } from '../../translate/openai-chat/completion.js';
 import { chatCompletionRequestSchema } from '../../translate/openai-chat/request-schema.js';
 import { toBridgeRequest } from '../../translate/openai-chat/to-bridge-request.js';
-import { reportIgnored } from '../ignored-header.js';
+import { reportIgnored, withUnapplied } from '../ignored-header.js';
 import { readJsonRequest } from '../json-body.js';
 import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun } from '../run-relay.js';
 
@@ -34,7 +34,6 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     const { body, raw } = await readJsonRequest(c, chatCompletionRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
-    reportIgnored(c, translation.ignored);
     const { events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();
     const id = completionId();
@@ -43,6 +42,8 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     if (!translation.stream) {
       // Nothing is sent until the answer is complete, so any failure gets its HTTP status.
       const first = await firstEvent;
+      // What Claude's API did not apply is known once the answer starts.
+      reportIgnored(c, withUnapplied(translation.ignored, first));
       const collector = new RunCollector();
       if (!first.done) collector.push(first.value);
       for await (const event of events) collector.push(event);
@@ -61,6 +62,7 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     // whichever is first (see firstEventWithin), and a later failure ends it
     // with an error frame.
     const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
+    reportIgnored(c, withUnapplied(translation.ignored, first));
     const chunks = new ChatChunkStream({
       id,
       created,

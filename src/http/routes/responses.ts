@@ -9,7 +9,7 @@ import { responsesRequestSchema } from '../../translate/openai-responses/request
 import { newId, responseIdOfItem, type OutputItem, type ResponseObject } from '../../translate/openai-responses/response-object.js';
 import { fromStored, storedItem, toStoredResponse } from '../../translate/openai-responses/stored-response.js';
 import { referencedItemIds, toBridgeRequest, type StoredConversation } from '../../translate/openai-responses/to-bridge-request.js';
-import { reportIgnored } from '../ignored-header.js';
+import { reportIgnored, withUnapplied } from '../ignored-header.js';
 import { readJsonRequest } from '../json-body.js';
 import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
@@ -80,7 +80,6 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     const previous = await previousConversation(body.previous_response_id, owner);
     const references = await referencedItems(referencedItemIds(body), owner);
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous, references, raw });
-    reportIgnored(c, translation.ignored);
     const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
     const firstEvent = events.next();
     const response = new ResponseEventStream({
@@ -94,6 +93,8 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     if (!translation.stream) {
       // Nothing is sent until the answer is complete, so any failure gets its HTTP status.
       const first = await firstEvent;
+      // What Claude's API did not apply is known once the answer starts.
+      reportIgnored(c, withUnapplied(translation.ignored, first));
       if (!first.done) response.push(first.value);
       for await (const event of events) response.push(event);
       await remember(response.response(), translation.conversation, owner);
@@ -105,6 +106,7 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     // (response.created at once, as OpenAI's API does), and a later failure
     // ends it with response.failed.
     const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
+    reportIgnored(c, withUnapplied(translation.ignored, first));
     return relayRun(
       c,
       {

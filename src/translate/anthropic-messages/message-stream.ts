@@ -1,16 +1,40 @@
 import type { RunEvent, StopReason, Usage } from '../../core/types.js';
 import { toolInputOrEmpty } from '../tool-arguments.js';
 
+/*
+ * The shapes below carry every field that Anthropic's SDK types declare as
+ * always present, with null where the bridge cannot know the value (a
+ * client that reads `message.container` or `usage.service_tier` must find
+ * the key, as it would from Anthropic's API).
+ */
+
 export type AnthropicResponseBlock =
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; citations: null }
   | { type: 'thinking'; thinking: string; signature: string }
-  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown>; caller: { type: 'direct' } };
 
 export interface AnthropicUsage {
   input_tokens: number;
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** How the cache writes split by lifetime: not reported by Claude Code. */
+  cache_creation: null;
+  output_tokens_details: { thinking_tokens: number } | null;
+  server_tool_use: null;
+  service_tier: null;
+  inference_geo: null;
+  speed: null;
+}
+
+/** The usage of a `message_delta` event: running totals, as Anthropic's API sends them. */
+export interface AnthropicDeltaUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens_details: { thinking_tokens: number } | null;
+  server_tool_use: null;
 }
 
 /** The `message` object of Anthropic's Messages API. */
@@ -22,6 +46,9 @@ export interface AnthropicMessageObject {
   content: AnthropicResponseBlock[];
   stop_reason: StopReason | null;
   stop_sequence: string | null;
+  stop_details: null;
+  container: null;
+  diagnostics: null;
   usage: AnthropicUsage;
 }
 
@@ -39,8 +66,8 @@ export type AnthropicStreamEvent =
   | { type: 'content_block_stop'; index: number }
   | {
       type: 'message_delta';
-      delta: { stop_reason: StopReason; stop_sequence: string | null };
-      usage: AnthropicUsage;
+      delta: { stop_reason: StopReason; stop_sequence: string | null; stop_details: null; container: null };
+      usage: AnthropicDeltaUsage;
     }
   | { type: 'message_stop' }
   | { type: 'ping' };
@@ -52,10 +79,21 @@ export function toAnthropicUsage(usage: Usage): AnthropicUsage {
     output_tokens: usage.output_tokens,
     cache_creation_input_tokens: usage.cache_creation_input_tokens,
     cache_read_input_tokens: usage.cache_read_input_tokens,
+    cache_creation: null,
+    output_tokens_details: usage.thinking_tokens === undefined ? null : { thinking_tokens: usage.thinking_tokens },
+    server_tool_use: null,
+    service_tier: null,
+    inference_geo: null,
+    speed: null,
   };
 }
 
-const NO_USAGE: AnthropicUsage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+function toDeltaUsage(usage: AnthropicUsage): AnthropicDeltaUsage {
+  const { cache_creation: _c, service_tier: _t, inference_geo: _g, speed: _s, ...delta } = usage;
+  return delta;
+}
+
+const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
 
 interface OpenBlock {
   index: number;
@@ -81,28 +119,31 @@ export class AnthropicMessageStream {
   private open: OpenBlock | undefined;
   private stopReason: StopReason | null = null;
   private stopSequence: string | null = null;
-  private usage: AnthropicUsage = NO_USAGE;
+  private usage: AnthropicUsage = toAnthropicUsage(NO_USAGE);
 
   constructor(private readonly options: { id: string; includeThinking: boolean; model?: string }) {
     this.model = options.model ?? 'unknown';
   }
 
   /**
-   * `message_start`, once. The route may call this before Claude's first
-   * event (to start the stream while the request waits), naming the model
-   * it resolved; otherwise the run's `start` event does.
+   * `message_start`, once, with the input usage Claude's API reported as the
+   * answer began (Anthropic's clients read it there; the output so far is
+   * zero). The route may call this before Claude's first event (to start the
+   * stream while the request waits), naming the model it resolved; the usage
+   * is then not known yet and `message_delta` is the first to carry it.
    */
-  begin(model: string): AnthropicStreamEvent[] {
+  begin(model: string, usage: Usage = NO_USAGE): AnthropicStreamEvent[] {
     if (this.started) return [];
     this.started = true;
     this.model = model;
-    return [{ type: 'message_start', message: { ...this.message(), content: [], stop_reason: null, stop_sequence: null, usage: NO_USAGE } }];
+    const opening = toAnthropicUsage({ ...usage, output_tokens: 0 });
+    return [{ type: 'message_start', message: { ...this.message(), content: [], stop_reason: null, stop_sequence: null, usage: opening } }];
   }
 
   push(event: RunEvent): AnthropicStreamEvent[] {
     switch (event.type) {
       case 'start':
-        return this.begin(event.model);
+        return this.begin(event.model, event.usage);
       case 'text':
         return [...this.ensureOpen('text'), this.delta({ type: 'text_delta', text: event.text })];
       case 'thinking':
@@ -116,7 +157,10 @@ export class AnthropicMessageStream {
         return events;
       }
       case 'tool_call_start':
-        return [...this.close(), ...this.openBlock('tool_use', { type: 'tool_use', id: event.id, name: event.name, input: {} })];
+        return [
+          ...this.close(),
+          ...this.openBlock('tool_use', { type: 'tool_use', id: event.id, name: event.name, input: {}, caller: { type: 'direct' } }),
+        ];
       case 'tool_call_delta':
         if (this.open?.kind !== 'tool_use') return [];
         return [this.delta({ type: 'input_json_delta', partial_json: event.argumentsDelta })];
@@ -128,8 +172,8 @@ export class AnthropicMessageStream {
           ...this.close(),
           {
             type: 'message_delta',
-            delta: { stop_reason: event.stopReason, stop_sequence: event.stopSequence },
-            usage: this.usage,
+            delta: { stop_reason: event.stopReason, stop_sequence: event.stopSequence, stop_details: null, container: null },
+            usage: toDeltaUsage(this.usage),
           },
           { type: 'message_stop' },
         ];
@@ -146,14 +190,17 @@ export class AnthropicMessageStream {
       content: this.content.map((block) => ({ ...block })),
       stop_reason: this.stopReason,
       stop_sequence: this.stopSequence,
-      usage: this.usage,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
+      usage: { ...this.usage },
     };
   }
 
   private ensureOpen(kind: 'text' | 'thinking'): AnthropicStreamEvent[] {
     const open = this.open;
     if (open && open.kind === kind && !(kind === 'thinking' && open.signed)) return [];
-    const block: AnthropicResponseBlock = kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
+    const block: AnthropicResponseBlock = kind === 'text' ? { type: 'text', text: '', citations: null } : { type: 'thinking', thinking: '', signature: '' };
     return [...this.close(), ...this.openBlock(kind, block)];
   }
 

@@ -19,9 +19,6 @@ import {
 
 /** Parameters of Anthropic's API that have no effect on Claude Code. */
 export const IGNORED_PARAMETERS = [
-  'temperature',
-  'top_p',
-  'top_k',
   'metadata',
   'service_tier',
   'cache_control',
@@ -44,6 +41,9 @@ const HANDLED_PARAMETERS = new Set<string>([
   'system',
   'max_tokens',
   'stop_sequences',
+  'temperature',
+  'top_p',
+  'top_k',
   'stream',
   'tools',
   'tool_choice',
@@ -323,6 +323,7 @@ export function toBridgeRequest(
     parallelToolCalls: !(choice && choice.type !== 'none' && choice.disable_parallel_tool_use),
     maxOutputTokens: full?.max_tokens,
     stop: (full?.stop_sequences ?? []).filter((s) => s !== ''),
+    sampling: { temperature: full?.temperature, topP: full?.top_p, topK: full?.top_k },
     outputFormat: toOutputFormat(body),
     // Claude Code cannot switch thinking off for models that think
     // adaptively; the lowest effort is the nearest it comes.

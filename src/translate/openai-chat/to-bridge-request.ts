@@ -12,8 +12,6 @@ import { chatCompletionRequestSchema, type ChatCompletionRequest, type ChatMessa
 
 /** Parameters accepted for compatibility that have no effect on Claude Code. */
 export const IGNORED_PARAMETERS = [
-  'temperature',
-  'top_p',
   'presence_penalty',
   'frequency_penalty',
   'logit_bias',
@@ -42,6 +40,8 @@ const HANDLED_PARAMETERS = new Set<string>([
   'max_tokens',
   'max_completion_tokens',
   'stop',
+  'temperature',
+  'top_p',
   'n',
   'logprobs',
   'top_logprobs',
@@ -272,6 +272,7 @@ export function toBridgeRequest(body: ChatCompletionRequest, options: { includeT
     parallelToolCalls: legacyFunctions ? false : (body.parallel_tool_calls ?? true),
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     stop: stop.filter((s) => s !== ''),
+    sampling: { temperature: body.temperature ?? undefined, topP: body.top_p ?? undefined },
     outputFormat: toOutputFormat(body),
     effort: reasoning.effort,
     thinking: reasoning.thinkingOff ? 'off' : 'default',

@@ -71,8 +71,12 @@ export class ResponseEventStream {
   private error: ResponseObject['error'] = null;
   private completedAt: number | null = null;
   private begun = false;
+  /** Settings as the response reports them: the request's, less what Claude's API did not apply. */
+  private settings: ResponseSettings;
 
-  constructor(private readonly options: ResponseStreamOptions) {}
+  constructor(private readonly options: ResponseStreamOptions) {
+    this.settings = options.settings;
+  }
 
   /**
    * Open the stream before Claude's first event (a slow start): the opening
@@ -87,6 +91,8 @@ export class ResponseEventStream {
     switch (event.type) {
       case 'start':
         this.model = event.model;
+        if (event.unapplied?.includes('temperature')) this.settings = { ...this.settings, temperature: null };
+        if (event.unapplied?.includes('top_p')) this.settings = { ...this.settings, top_p: null };
         if (this.begun) return [];
         this.begun = true;
         return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
@@ -177,12 +183,10 @@ export class ResponseEventStream {
       incomplete_details: this.incomplete,
       model: this.model,
       output: this.output.map((item) => structuredClone(item)),
-      temperature: null,
-      top_p: null,
       truncation: 'disabled',
       background: false,
       ...(this.usage ? { usage: this.usage } : {}),
-      ...this.options.settings,
+      ...this.settings,
     };
   }
 

@@ -44,8 +44,9 @@ export type EchoedTool = EchoedFunctionTool | Exclude<ResponsesTool, { type: 'fu
 
 /**
  * What a response repeats of its request, as OpenAI's does: the settings
- * it ran with. Sampling settings Claude Code does not take (temperature,
- * top_p) are reported as null rather than as values that had no effect.
+ * it ran with. A sampling setting the model did not apply (current models
+ * refuse temperature and top_p) is reported as null rather than as a value
+ * that had no effect.
  */
 export interface ResponseSettings {
   instructions: string | null;
@@ -56,6 +57,8 @@ export interface ResponseSettings {
   store: boolean;
   text: { format: ResponsesTextFormat };
   tool_choice: ResponsesToolChoice;
+  temperature: number | null;
+  top_p: number | null;
   tools: EchoedTool[];
   metadata: Record<string, string>;
 }
@@ -73,8 +76,6 @@ export interface ResponseObject extends ResponseSettings {
   incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
   model: string;
   output: OutputItem[];
-  temperature: null;
-  top_p: null;
   truncation: 'disabled';
   background: false;
   /** Known once the answer is over (the schema allows no null here). */

@@ -20,8 +20,6 @@ import { claudeToolName, customToolInput, type ClientTool } from './tool-names.j
 
 /** Parameters of the Responses API that have no effect on Claude Code. */
 export const IGNORED_PARAMETERS = [
-  'temperature',
-  'top_p',
   'user',
   'safety_identifier',
   'prompt_cache_key',
@@ -49,6 +47,8 @@ const HANDLED_PARAMETERS = new Set<string>([
   'reasoning',
   'text',
   'metadata',
+  'temperature',
+  'top_p',
   'top_logprobs',
   'background',
   'conversation',
@@ -322,6 +322,7 @@ export function toBridgeRequest(
     parallelToolCalls: body.parallel_tool_calls ?? true,
     maxOutputTokens: body.max_output_tokens ?? undefined,
     stop: [],
+    sampling: { temperature: body.temperature ?? undefined, topP: body.top_p ?? undefined },
     outputFormat: toOutputFormat(body),
     effort: reasoning.effort,
     thinking: reasoning.thinkingOff ? 'off' : 'default',
@@ -337,6 +338,8 @@ export function toBridgeRequest(
     store,
     text: { format: body.text?.format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
+    temperature: body.temperature ?? null,
+    top_p: body.top_p ?? null,
     tools: echoedTools(body),
     metadata: body.metadata ?? {},
   };

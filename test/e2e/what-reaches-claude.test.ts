@@ -1,0 +1,381 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+import { describe, expect, test } from 'vitest';
+import { DRIVERS, SYSTEM } from '../support/conversation-drivers.js';
+import { lastUserText, systemText, type Handler, type MessagesBody, type Reply } from '../support/fake-anthropic.js';
+import { apiError } from '../support/http.js';
+import { processesWithHome, waitForGone } from '../support/processes.js';
+import { AGENT_SYSTEM, agentHandler, agentTurns, cachedShare } from '../support/agent-conversation.js';
+import { PromptCache, type CacheUsage } from '../support/prompt-cache.js';
+import { useStack } from '../support/stack.js';
+
+const stack = useStack({ flags: { poolSize: '1', liveSessions: '4' } });
+
+const CONTINUE_NOTE = 'Continue from where you left off.';
+
+/** Claude answers a question with text, a weather question with a tool call, and tool results with text. */
+const weatherHandler: Handler = (request) => {
+  const last = request.body.messages.filter((m) => m.role === 'user').at(-1)!;
+  const content = typeof last.content === 'string' ? [] : last.content;
+  if (content.some((b) => b.type === 'tool_result')) return { blocks: [{ type: 'text', text: ['Sunny', ', 25C.'] }] };
+  if (lastUserText(request.body).includes('weather')) {
+    return { blocks: [{ type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_W1', name: 'mcp__client__get_weather', input: { city: 'Paris' } }] };
+  }
+  return { blocks: [{ type: 'text', text: ['Sure', '.'] }] };
+};
+
+/** What Claude was sent, less what identifies the process that sent it (its session id, the build in the billing header). */
+function comparable(body: MessagesBody): Record<string, unknown> {
+  const { metadata: _metadata, ...rest } = body;
+  return JSON.parse(JSON.stringify(rest).replace(/cc_version=[^;]+;/g, 'cc_version=*;')) as Record<string, unknown>;
+}
+
+/** The last request Claude received, after `send` made exactly one. */
+async function sent(send: () => Promise<unknown>): Promise<MessagesBody> {
+  const before = stack.fake.messageRequests.length;
+  await send();
+  const requests = stack.fake.messageRequests.slice(before);
+  expect(requests).toHaveLength(1);
+  return requests[0]!.body;
+}
+
+async function spareReady(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (stack.server.pool.stats().ready < 1) {
+    if (Date.now() > deadline) throw new Error('no warm spare');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: the same conversation by every path', (api) => {
+  test('fresh, live and cold turns, and a cold resume of a tool turn, send Claude the same thing', async () => {
+    stack.fake.setHandler(weatherHandler);
+    stack.server.live.close();
+    const chat = DRIVERS[api](stack);
+    const { origins } = stack.server.runner;
+
+    // A question: no live session can hold it, so the process starts cold.
+    await sent(() => chat.say('Plan a day out.'));
+
+    // A question answered with a tool call: in the live process, then cold with the history.
+    const before = { ...origins };
+    const live = await sent(() => chat.say('What is the weather in Paris?'));
+    expect(origins.live).toBe(before.live + 1);
+    stack.server.live.close();
+    const cold = await sent(() => chat.again());
+    expect(origins.cold).toBe(before.cold + 1);
+    expect(comparable(cold)).toEqual(comparable(live));
+
+    // The tool's result: to the process waiting in the call, then cold, resuming the interrupted turn.
+    const liveResult = await sent(() => chat.results(['25C, sunny']));
+    expect(origins.live).toBe(before.live + 2);
+    stack.server.live.close();
+    const coldResult = await sent(() => chat.again());
+    expect(origins.cold).toBe(before.cold + 2);
+    // Claude Code's own note after resumed results is the one difference (see README, "What reaches Claude").
+    const lastTurn = coldResult.messages.filter((m) => m.role === 'user').at(-1)!.content as Array<Record<string, unknown>>;
+    const note = lastTurn.pop()!;
+    expect(note).toMatchObject({ type: 'text', text: CONTINUE_NOTE });
+    // Whichever block is last carries the cache breakpoint.
+    const { cache_control: breakpoint, ...noteBlock } = note;
+    expect(noteBlock).toEqual({ type: 'text', text: CONTINUE_NOTE });
+    if (breakpoint) lastTurn[lastTurn.length - 1] = { ...lastTurn.at(-1)!, cache_control: breakpoint };
+    expect(comparable(coldResult)).toEqual(comparable(liveResult));
+    // No hidden prompt on any path: Claude Code's identity, then the client's system prompt.
+    for (const body of [live, cold, liveResult, coldResult]) {
+      expect((body.system as Array<{ text: string }>).slice(1).map((b) => b.text)).toEqual([expect.stringMatching(/^You are Claude Code/), SYSTEM]);
+    }
+  });
+});
+
+test('a first turn sends Claude the same from a warm spare as from a cold start', async () => {
+  stack.fake.reset();
+  stack.server.live.close();
+  const ask = () => stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Hello' }] });
+  await spareReady();
+  const origins = { ...stack.server.runner.origins };
+  const warm = await sent(ask);
+  expect(stack.server.runner.origins.spare).toBe(origins.spare + 1);
+  stack.server.pool.discardAll();
+  const cold = await sent(ask);
+  expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+  expect(comparable(cold)).toEqual(comparable(warm));
+});
+
+test("beyond the client's own content, Claude receives only Claude Code's fixed preamble", async () => {
+  stack.fake.setHandler(weatherHandler);
+  stack.server.live.close();
+  const chat = DRIVERS.chat(stack);
+  await chat.say('Plan a day out.');
+  const body = await sent(() => chat.say('What is the weather in Paris?'));
+  const system = body.system as Array<{ text: string }>;
+  expect(system).toHaveLength(3);
+  expect(system[0]!.text).toMatch(/^x-anthropic-billing-header: cc_version=[^;]+; cc_entrypoint=sdk-ts;$/);
+  expect(system[1]!.text).toBe("You are Claude Code, Anthropic's official CLI for Claude, running within the Claude Agent SDK.");
+  expect(system[2]!.text).toBe(SYSTEM);
+  // The client's turns, and Claude Code's environment note after the first of them.
+  const [first, note, ...rest] = body.messages;
+  expect(first).toMatchObject({ role: 'user' });
+  expect(note!.role).toBe('system');
+  const noteText = typeof note!.content === 'string' ? note!.content : note!.content.map((b) => b.text).join('');
+  expect(noteText).toMatch(/^# Environment\n/);
+  expect(noteText).toContain(`Primary working directory: ${stack.server.workspace.cwd}\n`);
+  expect(rest.map((m) => m.role)).toEqual(['assistant', 'user']);
+  expect(rest.some((m) => m.role === 'system')).toBe(false);
+  // The client's tool, under the name Claude knows it by, and nothing of Claude Code's own.
+  expect((body.tools ?? []).map((t) => t.name).filter((n) => n !== 'DeferredToolPlaceholder')).toEqual(['mcp__client__get_weather']);
+});
+
+describe('the login on every path', () => {
+  /** Claude Code's configuration folder as each of this stack's processes has it, read while Claude is being asked. */
+  function configFolders(): string[] {
+    return processesWithHome(stack.home).flatMap((pid) => {
+      try {
+        const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+        return env.filter((v) => v.startsWith('CLAUDE_CONFIG_DIR=')).map((v) => v.slice('CLAUDE_CONFIG_DIR='.length));
+      } catch {
+        return [];
+      }
+    });
+  }
+  const copies = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith('claude-resume-'));
+
+  test("history and resumed tool turns run on the user's own Claude Code folder: the login is never copied", async () => {
+    const seen: string[] = [];
+    const copiesBefore = copies();
+    let copiesDuring: string[] = [];
+    stack.fake.setHandler((request) => {
+      seen.push(...configFolders());
+      copiesDuring = copies();
+      return weatherHandler(request);
+    });
+    stack.server.live.close();
+    const chat = DRIVERS.chat(stack);
+    await chat.say('Plan a day out.');
+    stack.server.live.close();
+    await chat.say('What is the weather in Paris?');
+    stack.server.live.close();
+    await chat.results(['25C, sunny']);
+    expect(stack.fake.messageRequests).toHaveLength(3);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([path.join(stack.home, '.claude')]));
+    // The Agent SDK's way of resuming copies the login into a folder of its own, without the refresh token.
+    expect(copiesDuring.filter((name) => !copiesBefore.includes(name))).toEqual([]);
+  });
+});
+
+describe('no hidden calls', () => {
+  test('ending a session that waits for tool results (TTL, eviction, shutdown) makes no call to Claude', async () => {
+    stack.fake.setHandler(weatherHandler);
+    stack.server.live.close();
+    const chat = DRIVERS.chat(stack);
+    const answer = await chat.say('What is the weather in Paris?');
+    expect(answer.calls).toHaveLength(1);
+    expect(stack.server.live.stats().parked).toBe(1);
+    const waiting = stack.server.registry.list().filter((e) => e.role === 'session').map((e) => e.pid);
+    expect(waiting).toHaveLength(1);
+    const calls = stack.fake.messageRequests.length;
+    // The TTL, an eviction and shutdown all end a parked session this way.
+    stack.server.live.close();
+    await waitForGone(waiting);
+    // Claude Code, told to stop inside a tool call, would report the call as
+    // interrupted and send the whole conversation again.
+    expect(stack.fake.messageRequests).toHaveLength(calls);
+  });
+});
+
+describe("sampling, stop sequences and tool choice reach Claude's API", () => {
+  test('temperature, top_p, top_k and stop sequences are sent as the client set them', async () => {
+    stack.fake.reset();
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }], temperature: 0.3, top_p: 0.8, stop: ['END'] });
+    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 0.3, top_p: 0.8, stop_sequences: ['END'] });
+    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
+    // This client's types no longer have sampling parameters (Anthropic's newest API version refuses them); older clients send them.
+    const sampled = { model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], temperature: 0.5, top_k: 7, stop_sequences: ['STOP'] };
+    await anthropic.messages.create(sampled as Anthropic.MessageCreateParamsNonStreaming);
+    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 0.5, top_k: 7, stop_sequences: ['STOP'] });
+    await stack.openai.responses.create({ model: 'sonnet', input: 'hi', temperature: 1.7, top_p: 0.4, store: false });
+    // Claude's API takes a temperature up to 1.
+    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 1, top_p: 0.4 });
+  });
+
+  test('a stop sequence ends the answer at the API, which reports it; nothing is generated past it', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['one ', 'two END three ', 'four'] }] });
+    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
+    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'count' }], stop_sequences: ['END'] });
+    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'END', content: [{ type: 'text', text: 'one two ' }] });
+    expect(stack.fake.finishedMessages).toHaveLength(1);
+    const chat = await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'count' }], stop: 'END' });
+    expect(chat.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'one two ' } });
+  });
+
+  test('a forced tool choice and one call at a time are enforced by the API, with thinking off as it requires', async () => {
+    stack.fake.setHandler(weatherHandler);
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const ask = (extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>) =>
+      sent(() => stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'weather?' }], tools, ...extra }));
+    expect(await ask({ tool_choice: 'required' })).toMatchObject({ tool_choice: { type: 'any' }, thinking: { type: 'disabled' } });
+    const named = await ask({ tool_choice: { type: 'function', function: { name: 'get_weather' } }, parallel_tool_calls: false });
+    expect(named).toMatchObject({ tool_choice: { type: 'tool', name: 'mcp__client__get_weather', disable_parallel_tool_use: true } });
+    // Nothing of it is asked for in words any more.
+    expect(systemText(named)).not.toMatch(/must call|at most one tool/);
+    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
+    const any = await sent(() =>
+      anthropic.messages.create({
+        model: 'sonnet',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'weather?' }],
+        tools: [{ name: 'get_weather', input_schema: { type: 'object' } }],
+        tool_choice: { type: 'any' },
+      }),
+    );
+    expect(any).toMatchObject({ tool_choice: { type: 'any' } });
+  });
+
+  test('a live session takes the next turn with its own tool choice: results sent with tool_choice auto continue it', async () => {
+    stack.fake.setHandler(weatherHandler);
+    stack.server.live.close();
+    let choice: 'auto' | 'required' = 'required';
+    const chat = DRIVERS.chat(stack, { toolChoice: () => choice });
+    const forced = await sent(() => chat.say('What is the weather in Paris?'));
+    expect(forced.tool_choice).toEqual({ type: 'any' });
+    choice = 'auto';
+    const origins = { ...stack.server.runner.origins };
+    const after = await sent(() => chat.results(['25C, sunny']));
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+    expect(after.tool_choice).toBeUndefined();
+    expect(after.thinking).toEqual(forced.thinking === undefined ? undefined : { type: 'adaptive', display: 'updates' });
+  });
+
+  test('a field the model refuses is dropped for that model, named in the ignored header, and a forced tool choice is then asked for in words', async () => {
+    // As current Claude models answer them.
+    stack.fake.setHandler((request) => {
+      if (request.body.temperature !== undefined) return refusal('`temperature` is deprecated for this model.');
+      const choice = request.body.tool_choice as { type?: string } | undefined;
+      if (choice?.type === 'any' || choice?.type === 'tool') return refusal('Forced tool use is not supported with this model; use tool_choice auto.');
+      return weatherHandler(request);
+    });
+    const haiku = (extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>, content = 'hi') =>
+      stack.openai.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content }], ...extra }).withResponse();
+    const first = await haiku({ temperature: 0.2 });
+    expect(first.data.choices[0]!.message.content).toBe('Sure.');
+    expect(first.response.headers.get('x-claude-code-bridge-ignored')).toContain('temperature');
+    // Known from now on: the next request goes without it, at once.
+    const calls = stack.fake.messageRequests.length;
+    const second = await haiku({ temperature: 0.2 });
+    expect(second.response.headers.get('x-claude-code-bridge-ignored')).toContain('temperature');
+    expect(stack.fake.messageRequests).toHaveLength(calls + 1);
+    expect(stack.fake.lastRequest.body.temperature).toBeUndefined();
+
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }];
+    stack.fake.reset();
+    stack.fake.setHandler((request) => {
+      const choice = request.body.tool_choice as { type?: string } | undefined;
+      if (choice?.type === 'any' || choice?.type === 'tool') return refusal('Forced tool use is not supported with this model; use tool_choice auto.');
+      return weatherHandler(request);
+    });
+    const forced = await haiku({ tools, tool_choice: 'required' }, 'What is the weather?');
+    expect(forced.data.choices[0]!.message.tool_calls).toHaveLength(1);
+    expect(forced.response.headers.get('x-claude-code-bridge-ignored')).toContain('tool_choice');
+    expect(stack.fake.lastRequest.body.tool_choice).toBeUndefined();
+    expect(systemText(stack.fake.lastRequest.body)).toMatch(/In this reply you must call at least one of the available tools\.$/);
+  });
+});
+
+function refusal(message: string): Reply {
+  return { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message } } };
+}
+
+describe('answers as Anthropic and OpenAI define them', () => {
+  test('structured output that never arrives is a 502, not an empty answer', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'No JSON from me.' }] });
+    const err = await apiError(
+      stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'json please' }], response_format: { type: 'json_object' } }),
+    );
+    expect(err).toMatchObject({ status: 502, code: 'structured_output_failed' });
+  });
+
+  test("Anthropic's message carries every field its SDK declares, null where unknown", async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Hi' }, { type: 'tool_use', id: 'toolu_X', name: 'mcp__client__f', input: {} }] });
+    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
+    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'f', input_schema: { type: 'object' } }] });
+    expect(message).toMatchObject({ container: null, stop_details: null, diagnostics: null });
+    expect(message.content).toEqual([
+      { type: 'text', text: 'Hi', citations: null },
+      { type: 'tool_use', id: 'toolu_X', name: 'f', input: {}, caller: { type: 'direct' } },
+    ]);
+    expect(message.usage).toEqual({
+      input_tokens: 25,
+      output_tokens: 12,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      cache_creation: null,
+      output_tokens_details: null,
+      server_tool_use: null,
+      service_tier: null,
+      inference_geo: null,
+      speed: null,
+    });
+  });
+
+  test("a streamed message reports the real input usage in message_start, where Anthropic's clients read it", async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: 'Hi' }], usage: { input_tokens: 40, cache_read_input_tokens: 300, cache_creation_input_tokens: 20 } });
+    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
+    const stream = anthropic.messages.stream({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    const starts: Anthropic.Usage[] = [];
+    stream.on('streamEvent', (event) => {
+      // A copy: the client goes on adding to the message it started with.
+      if (event.type === 'message_start') starts.push({ ...event.message.usage });
+    });
+    const final = await stream.finalMessage();
+    expect(starts).toHaveLength(1);
+    expect(starts[0]).toMatchObject({ input_tokens: 40, cache_read_input_tokens: 300, cache_creation_input_tokens: 20, output_tokens: 0 });
+    expect(final.usage).toMatchObject({ input_tokens: 40, cache_read_input_tokens: 300, cache_creation_input_tokens: 20, output_tokens: 12 });
+  });
+});
+
+describe('the prompt cache', () => {
+  test('a 10-turn agent conversation, cold turns included, reads at least 90% of its input from the cache', async () => {
+    stack.fake.reset();
+    stack.fake.promptCache = new PromptCache();
+    try {
+      stack.fake.setHandler(agentHandler);
+      stack.server.live.close();
+      const chat = DRIVERS.chat(stack, { system: AGENT_SYSTEM });
+      const usage: CacheUsage[] = [];
+      // Cold turns: a session that expired before tool results (3), and before questions (6, 8).
+      for (const [i, turn] of agentTurns(chat).entries()) {
+        if ([3, 6, 8].includes(i)) stack.server.live.close();
+        const before = stack.fake.messageRequests.length;
+        await turn();
+        usage.push(...stack.fake.messageRequests.slice(before).map((r) => r.usage!));
+      }
+      expect(usage).toHaveLength(10);
+      const share = cachedShare(usage.slice(1));
+      expect(share, usage.map((u) => cachedShare([u]).toFixed(2)).join(' ')).toBeGreaterThanOrEqual(0.9);
+    } finally {
+      stack.fake.promptCache = undefined;
+    }
+  });
+});
+
+// Last in this file: it leaves the bridge without its extra body.
+test('when Claude Code does not pass the extra body on (an organisation policy), the bridge falls back and says so', async () => {
+  stack.fake.reset();
+  // As if the stop sequences never reached the API: Claude writes past them.
+  stack.fake.honourStopSequences = false;
+  stack.fake.reply({ blocks: [{ type: 'text', text: ['one ', 'END two'] }] });
+  const cut = await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'count' }], stop: 'END' });
+  // The bridge still ends the answer at the stop sequence.
+  expect(cut.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'one ' } });
+  stack.fake.reset();
+  const next = await stack.openai.chat.completions
+    .create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }], temperature: 0.4, stop: 'END' })
+    .withResponse();
+  expect(stack.fake.lastRequest.body.temperature).toBeUndefined();
+  expect(stack.fake.lastRequest.body.stop_sequences).toBeUndefined();
+  expect(next.response.headers.get('x-claude-code-bridge-ignored')).toBe('temperature');
+});
