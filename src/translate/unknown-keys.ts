@@ -98,7 +98,8 @@ function walk(schema: z.ZodType, value: unknown, path: string, found: Set<string
       const loose = def.catchall !== undefined && defOf(def.catchall).type !== 'never';
       for (const [key, field] of Object.entries(value)) {
         if (field === undefined) continue;
-        const known = shape[key];
+        // Own keys only: a client's `__proto__` or `constructor` is a key like any other.
+        const known = Object.hasOwn(shape, key) ? shape[key] : undefined;
         if (known) walk(known, field, join(path, key), found);
         else if (!loose) found.add(join(path, key));
       }

@@ -41,3 +41,8 @@ test('nothing to report for a request the schema knows in full, or for values of
   expect(unknownKeys(schema, { messages: [{ role: 'user', content: 'hi' }], options: null })).toEqual([]);
   expect(unknownKeys(schema, { messages: 'not a list', tools: [42] })).toEqual([]);
 });
+
+test("a key named like an object's own properties (__proto__, constructor) is reported like any other", () => {
+  const body = JSON.parse('{"messages":[{"role":"user","content":"a","__proto__":1,"constructor":{}}],"options":{"mode":"m","toString":2}}');
+  expect(unknownKeys(schema, body)).toEqual(['messages[].__proto__', 'messages[].constructor', 'options.toString']);
+});
