@@ -33,8 +33,8 @@ import { BRIDGE_VERSION } from './version.js';
 import { requireWritableFolder } from './writable-folder.js';
 
 /** Check a folder a setting names; a problem stops the start-up, naming the setting. */
-async function checkFolderSetting(dir: string, flag: string, env: string, create: boolean): Promise<void> {
-  await requireWritableFolder(dir, { create }).catch((err: unknown) => {
+async function checkFolderSetting(dir: string, flag: string, env: string, create: boolean, mode?: number): Promise<void> {
+  await requireWritableFolder(dir, { create, ...(mode === undefined ? {} : { mode }) }).catch((err: unknown) => {
     throw new SettingUnusableError(flag, env, (err as Error).message, { cause: err });
   });
 }
@@ -96,8 +96,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   // What a bad setting can make fail is checked and opened first, before any folder or process exists.
   // The work root is not created: a mistyped path should not leave folders around.
   await checkFolderSetting(config.workRoot, '--work-root', 'BRIDGE_WORK_ROOT', false);
-  // The log folder is created, as the session log would create it.
-  if (config.logDir) await checkFolderSetting(config.logDir, '--log-dir', 'BRIDGE_LOG_DIR', true);
+  // The log folder is created, as the session log would create it: its user's alone (it holds prompts and answers).
+  if (config.logDir) await checkFolderSetting(config.logDir, '--log-dir', 'BRIDGE_LOG_DIR', true, 0o700);
   const sessionLog = config.logDir ? await SessionLog.open({ dir: config.logDir, maxBytes: config.logMaxBytes }) : undefined;
   const responseStore = await openResponseStore(config).catch(async (err: unknown) => {
     await sessionLog?.close();

@@ -8,9 +8,9 @@ import path from 'node:path';
  * nor for a read-only mount. Resolves with nothing, or rejects with a
  * sentence saying what is wrong with the folder.
  */
-export async function requireWritableFolder(dir: string, options: { create: boolean }): Promise<void> {
+export async function requireWritableFolder(dir: string, options: { create: boolean; mode?: number }): Promise<void> {
   try {
-    if (options.create) await mkdir(dir, { recursive: true });
+    if (options.create) await mkdir(dir, { recursive: true, ...(options.mode === undefined ? {} : { mode: options.mode }) });
     const info = await stat(dir);
     if (!info.isDirectory()) throw new Error(`${dir} is not a folder`);
   } catch (err) {
