@@ -346,8 +346,14 @@ test("nothing of the runs is left in Claude Code's own folder: no transcripts, n
   const configDir = path.join(stack.home, '.claude');
   const { existsSync, readdirSync } = await import('node:fs');
   const leftovers = (name: string) => (existsSync(path.join(configDir, name)) ? readdirSync(path.join(configDir, name)) : []);
-  // Only the bridge's own folder of projects, holding no transcript: just what it learned of Claude Code's notes.
-  expect(leftovers('projects').filter((name) => name !== 'claude-code-bridge')).toEqual([]);
+  // Only the bridge's own folders of projects: what it learned of Claude Code's notes, and this bridge's
+  // transcripts, which are gone once the processes of the live sessions have ended.
+  const transcripts = path.basename(stack.server.workspace.transcriptsDir);
+  expect(leftovers('projects').filter((name) => name !== 'claude-code-bridge' && name !== transcripts)).toEqual([]);
   expect(leftovers('projects/claude-code-bridge').filter((name) => name !== 'preamble.json')).toEqual([]);
+  for (const deadline = Date.now() + 10_000; leftovers(`projects/${transcripts}`).length > 0 && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(leftovers(`projects/${transcripts}`)).toEqual([]);
   expect(leftovers('spares')).toEqual([]);
 });
