@@ -85,7 +85,7 @@ export class Workspace {
         `The bridge's working folder ${this.cwd} is not empty (${left.slice(0, 3).join(', ')}); empty it, or choose another --work-root.`,
       );
     }
-    chmodSync(this.cwd, 0o555);
+    chmodSync(this.cwd, 0o500);
     this.removeLeftovers();
     return this.cwd;
   }
@@ -104,7 +104,7 @@ export class Workspace {
   /** The working folder, made read-only; --work-root itself must exist. */
   private makeFolder(): void {
     try {
-      mkdirSync(this.cwd, { mode: 0o555 });
+      mkdirSync(this.cwd, { mode: 0o500 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }

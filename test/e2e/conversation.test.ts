@@ -200,6 +200,6 @@ describe('safety', () => {
     expect(path.dirname(first!)).toBe(stack.workRoot);
     expect(first).not.toBe(process.cwd());
     expect(readdirSync(first!)).toEqual([]);
-    expect(statSync(first!).mode & 0o777).toBe(0o555);
+    expect(statSync(first!).mode & 0o777).toBe(0o500);
   });
 });

@@ -25,7 +25,7 @@ describe('Workspace', () => {
     expect(ws.runFolder()).toBe(cwd);
     expect(new Workspace(workRoot, {}).cwd).toBe(cwd);
     expect(readdirSync(cwd)).toEqual([]);
-    expect(statSync(cwd).mode & 0o777).toBe(0o555);
+    expect(statSync(cwd).mode & 0o777).toBe(0o500);
     // Another bridge of the same user may remove it on its way out; the next run makes it again.
     ws.removeFolder();
     expect(existsSync(cwd)).toBe(false);
