@@ -8,7 +8,7 @@ import { FakeAnthropic } from '../support/fake-anthropic.js';
 
 /**
  * The package as people get it: packed from a clean copy of the sources (so
- * prepack's build runs, and nothing stale in this checkout's dist/ can slip
+ * the build on prepare runs, and nothing stale in this checkout's dist/ can slip
  * in), installed globally into a temporary prefix, and used from there.
  */
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -45,7 +45,7 @@ interface PackedFile {
 test('npm pack → npm install -g → both commands work from the install', { timeout: 180_000 }, async () => {
   const source = path.join(work, 'source');
   mkdirSync(source);
-  for (const entry of ['package.json', 'tsconfig.json', 'src', 'scripts', 'README.md', 'LICENSE']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts', 'README.md', 'LICENSE']) {
     cpSync(path.join(repo, entry), path.join(source, entry), { recursive: true });
   }
   symlinkSync(path.join(repo, 'node_modules'), path.join(source, 'node_modules'), 'dir');
