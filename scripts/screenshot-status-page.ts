@@ -1,5 +1,5 @@
 /**
- * Take the README's pictures of the status page (docs/status-page.png and
+ * Take the pictures of the status page (docs/status-page.png and
  * docs/status-page-dark.png): the bridge with the real Claude Code, against
  * the tests' fake Claude API (so no login or tokens are used), after a few
  * requests, with one answer streaming and a playground exchange on screen.

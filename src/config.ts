@@ -5,7 +5,7 @@ import path from 'node:path';
  * Configuration is parsed once (flags > environment > defaults) into a frozen
  * object that is passed to everything that needs it; nothing reads
  * process.env later. Each setting is declared once, in SETTINGS, which also
- * drives `--help` and the README's configuration table.
+ * drives `--help` and the configuration table in docs/configuration.md.
  */
 export interface Config {
   host: string;

@@ -1,4 +1,4 @@
-/** Exit codes of `claude-code-bridge` (listed in the README). */
+/** Exit codes of `claude-code-bridge` (listed in docs/commands.md). */
 export const EXIT = {
   ok: 0,
   /** The server could not start or stopped on an error, or `doctor` found a problem. */

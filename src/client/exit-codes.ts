@@ -1,4 +1,4 @@
-/** Exit codes of `claude-code-client` (listed in the README), one per kind of failure. */
+/** Exit codes of `claude-code-client` (listed in docs/commands.md), one per kind of failure. */
 export const EXIT = {
   ok: 0,
   /** The bridge or Claude failed (HTTP 5xx), or the answer broke off. */

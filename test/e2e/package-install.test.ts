@@ -42,20 +42,20 @@ interface PackedFile {
   mode: number;
 }
 
-test('npm pack → npm install -g → both commands work from the install', { timeout: 180_000 }, async () => {
+test('npm pack → npm install -g → both commands work from the install', { timeout: 300_000 }, async () => {
   const source = path.join(work, 'source');
   mkdirSync(source);
-  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts', 'README.md', 'LICENSE']) {
+  for (const entry of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts', 'README.md', 'docs', 'LICENSE']) {
     cpSync(path.join(repo, entry), path.join(source, entry), { recursive: true });
   }
   symlinkSync(path.join(repo, 'node_modules'), path.join(source, 'node_modules'), 'dir');
 
-  const packed = await runCommand('npm', ['pack', '--json', '--pack-destination', work], { env: npmEnv(), cwd: source, timeoutMs: 60_000 });
+  const packed = await runCommand('npm', ['pack', '--json', '--pack-destination', work], { env: npmEnv(), cwd: source, timeoutMs: 120_000 });
   expect(packed.code, packed.stderr).toBe(0);
   const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: PackedFile[] }>;
   const files = info!.files.map((f) => f.path).sort();
-  // Only what running it needs: compiled JavaScript, the status page's files, the README, the licence, package.json.
-  for (const file of files) expect(file).toMatch(/^(dist\/.+\.js|dist\/page\/.+\.(html|css|svg)|README\.md|LICENSE|package\.json)$/);
+  // Only what running it needs: compiled JavaScript, the status page's files, the README and docs, the licence, package.json.
+  for (const file of files) expect(file).toMatch(/^(dist\/.+\.js|dist\/page\/.+\.(html|css|svg)|README\.md|docs\/[\w-]+\.md|LICENSE|package\.json)$/);
   for (const file of ['dist/page/index.html', 'dist/page/style.css', 'dist/page/main.js']) expect(files).toContain(file);
   const bins = ['dist/cli.js', 'dist/client/cli.js'];
   for (const bin of bins) {

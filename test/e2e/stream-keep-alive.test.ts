@@ -6,7 +6,7 @@ import { useStack } from '../support/stack.js';
 
 /**
  * Streams through a real nginx with its defaults (proxy_buffering on) and the
- * README's location block, its proxy_read_timeout cut to four seconds (short,
+ * location block from docs/streaming.md, its proxy_read_timeout cut to four seconds (short,
  * yet long enough for a loaded test machine to answer at all): a silent
  * thinking phase and a pause mid-answer, each longer than that timeout, and a
  * 20,000-token answer. Every silence is ended by the client having seen

@@ -75,7 +75,7 @@ describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: the same
     stack.server.live.close();
     const coldResult = await sent(() => chat.again());
     expect(origins.cold).toBe(before.cold + 2);
-    // Claude Code's own note after resumed results is the one difference (see README, "What reaches Claude").
+    // Claude Code's own note after resumed results is the one difference (see docs/what-reaches-claude.md).
     const lastTurn = coldResult.messages.filter((m) => m.role === 'user').at(-1)!.content as Array<Record<string, unknown>>;
     const note = lastTurn.pop()!;
     expect(note).toMatchObject({ type: 'text', text: CONTINUE_NOTE });

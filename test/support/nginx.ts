@@ -8,11 +8,11 @@ import path from 'node:path';
 export const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 export const nginxInstalled = existsSync(NGINX);
 
-/** The nginx `location` block the README recommends, exactly as the README shows it. */
+/** The nginx `location` block the docs recommend (docs/streaming.md), exactly as shown there. */
 export function readmeNginxLocation(): string {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../../docs/streaming.md', import.meta.url), 'utf8');
   const block = [...readme.matchAll(/```nginx\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('proxy_pass'));
-  if (!block) throw new Error('the README has no nginx block with proxy_pass');
+  if (!block) throw new Error('docs/streaming.md has no nginx block with proxy_pass');
   return block;
 }
 

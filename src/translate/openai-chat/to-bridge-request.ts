@@ -26,7 +26,7 @@ export const IGNORED_PARAMETERS = [
   // Predicted outputs only make OpenAI's answer faster; without them the answer is the same.
   'prediction',
   // OpenAI's search models search the web themselves; Claude Code's request cannot carry
-  // Claude's web search (see the README), so Claude answers without searching, as a model
+  // Claude's web search (see docs/chat-completions.md), so Claude answers without searching, as a model
   // that chose not to search would.
   'web_search_options',
 ] as const;
