@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { SETTINGS } from '../../src/config.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
 
 test('the configuration table lists every setting with its flag and variable', () => {
