@@ -1,22 +1,35 @@
 /**
  * Records the message sequences the real Claude Code emits for scripted
- * upstream replies, as fixtures for the translator unit tests:
- *   npx tsx scripts/record-sdk-sequences.ts
+ * upstream replies, as fixtures for the translator unit tests and the
+ * in-memory tier:
+ *   npx tsx scripts/record-sdk-sequences.ts [scenario …]
  * Runs offline against the fake Anthropic API used by the end-to-end tests.
+ * Each run is started exactly as the bridge starts a cold run (the same
+ * session and cold-run options, the same client tool server and permission
+ * handler), and read as the bridge reads it: until the normalizer has the
+ * whole turn. A test (test/unit/recordings-fresh.test.ts) fails when the
+ * bundled Claude Code is not the version the fixtures were recorded with.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createSdkMcpServer, query, tool, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import { z } from 'zod';
+import { query, type SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { promptMessage } from '../src/claude/claude-session.js';
+import { CLIENT_TOOL_PREFIX } from '../src/claude/client-tools.js';
+import { InputQueue } from '../src/claude/input-queue.js';
+import { ProcessRegistry } from '../src/claude/process-registry.js';
+import { coldOptions, endsWithToolResults, sessionOptions, startConversation } from '../src/claude/run-options.js';
+import { SdkMessageNormalizer } from '../src/claude/sdk-message-normalizer.js';
+import { ToolResultBroker } from '../src/claude/tool-result-broker.js';
+import { Workspace } from '../src/claude/workspace.js';
+import { resolveConfig } from '../src/config.js';
+import { plainRequest, type ToolSpec } from '../src/core/types.js';
 import { FakeAnthropic, type Reply } from '../test/support/fake-anthropic.js';
 
 interface Scenario {
   name: string;
   reply: Reply;
   withTools?: boolean;
-  /** Stop reading after this many api_retry messages (the CLI would go on retrying). */
-  stopAfterRetries?: number;
   /** Sign in as a subscription would (an OAuth token): Claude Code reports usage limits only then. */
   subscription?: boolean;
 }
@@ -65,12 +78,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'upstream-401',
-    stopAfterRetries: 1,
     reply: { status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } },
   },
   {
     name: 'upstream-529',
-    stopAfterRetries: 1,
     reply: { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
   },
   {
@@ -102,6 +113,12 @@ const scenarios: Scenario[] = [
   },
 ];
 
+/** The client tools of the tool scenario, as a client would declare them. */
+const CLIENT_TOOLS: ToolSpec[] = [
+  { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+  { name: 'get_time', description: 'Time in a zone', parameters: { type: 'object', properties: { tz: { type: 'string' } }, required: ['tz'] } },
+];
+
 // Names on the command line record only those scenarios (the others' fixtures stay as they are).
 const only = process.argv.slice(2);
 const fake = new FakeAnthropic();
@@ -113,50 +130,54 @@ try {
     if (only.length > 0 && !only.includes(scenario.name)) continue;
     fake.reset();
     fake.reply(scenario.reply);
-    const cwd = mkdtempSync(path.join(home, 'cwd-'));
-    const clientTools = createSdkMcpServer({
-      name: 'client',
-      tools: [
-        tool('get_weather', 'Weather for a city', { city: z.string() }, async () => ({ content: [] })),
-        tool('get_time', 'Time in a zone', { tz: z.string() }, async () => ({ content: [] })),
-      ],
+    const workRoot = path.join(home, scenario.name);
+    mkdirSync(workRoot);
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+      ANTHROPIC_BASE_URL: fake.url,
+      ...(scenario.subscription ? { CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-recording' } : { ANTHROPIC_API_KEY: 'sk-ant-recording' }),
+    };
+    // The bridge's own settings and options, as for a cold run of this request.
+    const config = resolveConfig({ workRoot, port: '0', poolSize: '0', upstreamRetries: '0' }, env);
+    const workspace = new Workspace(workRoot, config.childEnv);
+    workspace.prepare();
+    const registry = new ProcessRegistry();
+    const request = plainRequest([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], {
+      system: 'You are a test.',
+      tools: scenario.withTools ? CLIENT_TOOLS : [],
     });
-    const q = query({
-      prompt: 'Hi',
-      options: {
-        cwd,
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
-          ANTHROPIC_BASE_URL: fake.url,
-          ...(scenario.subscription ? { CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-recording' } : { ANTHROPIC_API_KEY: 'sk-ant-recording' }),
-          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        },
-        includePartialMessages: true,
-        systemPrompt: 'You are a test.',
-        tools: [],
-        settingSources: [],
-        persistSession: false,
-        ...(scenario.withTools
-          ? {
-              mcpServers: { client: clientTools },
-              canUseTool: async () => ({ behavior: 'deny' as const, message: 'handed back', interrupt: true }),
-            }
-          : {}),
-      },
+    const broker = new ToolResultBroker();
+    const conversation = startConversation(request.turns, workspace, undefined);
+    const shared = sessionOptions(config, registry, registry.handle('run'), workspace);
+    const { options, prompt } = coldOptions(request, config, undefined, shared, broker, conversation, {}, '');
+    const input = new InputQueue();
+    input.push(promptMessage(prompt!));
+    const q = query({ prompt: input, options });
+    // Read as the bridge reads a run: until the normalizer has the whole turn (or the run failed).
+    const normalizer = new SdkMessageNormalizer({
+      clientToolPrefix: CLIENT_TOOL_PREFIX,
+      upstreamRetries: config.upstreamRetries,
+      clientToolsOffered: request.tools.length > 0,
+      usageFromStream: endsWithToolResults(request.turns),
     });
     const messages: SDKMessage[] = [];
-    let retries = 0;
     try {
-      for await (const message of q) {
-        messages.push(message);
-        if (message.type === 'system' && message.subtype === 'api_retry' && ++retries >= (scenario.stopAfterRetries ?? Infinity)) break;
+      for (;;) {
+        const next = await q.next();
+        if (next.done) break;
+        messages.push(next.value);
+        normalizer.push(next.value);
+        if (normalizer.done) break;
       }
     } catch {
-      // error results make the SDK throw after the result message; the messages are what matter
+      // The normalizer throws for a failed run; the messages up to there are the fixture.
     } finally {
+      input.close();
       q.close();
+      await registry.drain(5_000);
+      workspace.removeAllNow();
     }
     writeFileSync(new URL(`${scenario.name}.json`, out), `${JSON.stringify(messages, null, 1)}\n`);
     console.log(`${scenario.name}: ${messages.length} messages`);

@@ -11,8 +11,9 @@ import type { BridgeRequest, RunEvent } from './types.js';
 import type { UsageLimits } from './usage-limits.js';
 
 export interface CompletionDeps {
-  catalog: ModelCatalog;
-  runner: ClaudeRunner;
+  catalog: Pick<ModelCatalog, 'resolve' | 'list'>;
+  /** Starts a run; ClaudeRunner in the server, a replay of recorded runs in the in-memory tests. */
+  runner: Pick<ClaudeRunner, 'start'>;
   login: LoginTracker;
   limiter: ConcurrencyLimiter;
   logger: Logger;

@@ -11,7 +11,7 @@ export interface MetricsSources {
   limiter: ConcurrencyLimiter;
   pool: SparePool;
   live: LiveSessions;
-  runner: ClaudeRunner;
+  runner: Pick<ClaudeRunner, 'origins'>;
   processes: ProcessRegistry;
   usageLimits: UsageLimits;
 }

@@ -102,16 +102,30 @@ describe('streaming', () => {
   });
 
   test('relays each token as it arrives, without buffering the answer', async () => {
-    stack.fake.reply({ blocks: [{ type: 'text', text: ['a', 'b', 'c', 'd'] }], delayMs: 400 });
+    // Claude's answer stops after its first token until the client has seen that token.
+    let firstTokenSeen!: () => void;
+    const seen = new Promise<void>((resolve) => (firstTokenSeen = resolve));
+    // A bridge that held tokens back would never show one: give up after a while, and fail.
+    const giveUp = setTimeout(firstTokenSeen, 20_000);
+    // message_start, content_block_start, the first text delta: then the hold.
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['a', 'b', 'c', 'd'] }], holds: [{ afterEvents: 3, until: seen }] });
     const stream = await stack.openai.chat.completions.create({ model: 'haiku', messages: hello, stream: true });
-    let firstContentSeenWhileUpstreamStillSending: boolean | undefined;
+    let text = '';
+    let firstTokenWhileHeld: boolean | undefined;
     for await (const chunk of stream) {
-      if (chunk.choices[0]?.delta.content && firstContentSeenWhileUpstreamStillSending === undefined) {
-        // The fake has not finished its message when the first token reaches the client.
-        firstContentSeenWhileUpstreamStillSending = !stack.fake.finishedMessages.includes(stack.fake.requests.length);
+      const content = chunk.choices[0]?.delta.content;
+      if (!content) continue;
+      if (firstTokenWhileHeld === undefined) {
+        // The message request's answer is still held upstream: not finished.
+        const index = stack.fake.requests.indexOf(stack.fake.lastRequest) + 1;
+        firstTokenWhileHeld = !stack.fake.finishedMessages.includes(index);
+        firstTokenSeen();
       }
+      text += content;
     }
-    expect(firstContentSeenWhileUpstreamStillSending).toBe(true);
+    clearTimeout(giveUp);
+    expect(firstTokenWhileHeld).toBe(true);
+    expect(text).toBe('abcd');
   });
 
   test('works with the openai .stream() helper', async () => {

@@ -2,11 +2,14 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { jsonOf } from '../support/http.js';
 import { postSse } from '../support/sse.js';
+import { lastUserText } from '../support/fake-anthropic.js';
 import { scriptedHandler } from '../support/scripted.js';
 import { useStack } from '../support/stack.js';
 
-// A queue timeout long enough for a few cold starts on a loaded machine.
-const stack = useStack({ flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '10' } });
+// A queue timeout long enough for a few cold starts on a heavily loaded machine (a queued request waits
+// for the one before it to start Claude Code and answer).
+const QUEUE_TIMEOUT_S = 20;
+const stack = useStack({ flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: String(QUEUE_TIMEOUT_S) } });
 beforeAll(async () => {
   await stack.server.catalog.list();
 });
@@ -22,7 +25,15 @@ const body = (prompt: string, stream = false) => JSON.stringify({ model: 'haiku'
 const post = (prompt: string, init: RequestInit = {}) =>
   fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(prompt), ...init });
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+/** A promise the test settles when it chooses. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+// Deadlines only bound a failure: a loaded machine may take seconds per Claude Code start.
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not reached in time');
@@ -31,27 +42,62 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
 }
 
 describe('concurrency and the queue', () => {
-  test('beyond MAX_CONCURRENT requests queue in order; beyond the queue, 429 at once', async () => {
-    const running = [post('SLOW 150 one two three'), post('SLOW 150 four five six')];
-    await until(() => stack.server.limiter.stats().active === 2);
-    const queued = [post('queued A'), post('queued B')];
+  test('beyond MAX_CONCURRENT requests queue and are served in order, never more than two at once; beyond the queue, 429 at once', { timeout: 180_000 }, async () => {
+    // Two answers that go on until the test lets them end, one at a time.
+    const gates = [gate(), gate()];
+    let inFlight = 0;
+    let peak = 0;
+    stack.fake.setHandler((request) => {
+      // Answers under way upstream: asked for and not yet sent completely.
+      inFlight = stack.fake.messageRequests.length - stack.fake.finishedMessages.length;
+      peak = Math.max(peak, inFlight);
+      const text = lastUserText(request.body);
+      const held = text === 'held one' ? gates[0]! : text === 'held two' ? gates[1]! : undefined;
+      if (!held) return scriptedHandler(request);
+      return { blocks: [{ type: 'text', text: ['first part', ', second part'] }], holds: [{ afterEvents: 3, until: held.promise }] };
+    });
+    const running = [post('held one'), post('held two')];
+    await until(() => stack.fake.messageRequests.length === 2);
+    // Queued one after the other, so that the order they were queued in is known.
+    const queued = [post('queued A')];
+    await until(() => stack.server.limiter.stats().queued === 1);
+    queued.push(post('queued B'));
     await until(() => stack.server.limiter.stats().queued === 2);
-    const started = Date.now();
     const refused = await post('no room');
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(refused.status).toBe(429);
+    // Refused for want of room, not after waiting out the queue timeout.
     expect((await jsonOf(refused)).error.code).toBe('queue_full');
     expect(refused.headers.get('retry-after')).toBeTruthy();
-    const answers = await Promise.all([...running, ...queued].map(async (p) => (await jsonOf(await p)).choices[0].message.content));
-    expect(answers).toEqual(['one two three', 'four five six', 'Echo: queued A', 'Echo: queued B']);
-    // Never more than two at once upstream.
+
+    // One slot frees: the request queued first takes it, and B can only follow once A is done.
+    gates[0]!.open();
+    expect((await jsonOf(await running[0]!)).choices[0].message.content).toBe('first part, second part');
+    // Two cold starts, one after the other: give a loaded machine time.
+    await until(() => stack.fake.messageRequests.length === 4, 60_000);
+    const asked = stack.fake.messageRequests.map((r) => lastUserText(r.body));
+    // The two that ran at once started together, in either order; the queued ones in the order they queued.
+    expect(asked.slice(0, 2).sort()).toEqual(['held one', 'held two']);
+    expect(asked.slice(2)).toEqual(['queued A', 'queued B']);
+    gates[1]!.open();
+    const answers = await Promise.all([running[1]!, ...queued].map(async (p) => (await jsonOf(await p)).choices[0].message.content));
+    expect(answers).toEqual(['first part, second part', 'Echo: queued A', 'Echo: queued B']);
+    expect(peak).toBe(2);
+    await until(() => stack.server.limiter.stats().active === 0);
     expect(stack.server.limiter.stats()).toMatchObject({ active: 0, queued: 0 });
   });
 
-  test('a request that waits longer than the queue timeout gets 429', async () => {
-    const running = [post('SLOW 2500 a b c d e f'), post('SLOW 2500 g h i j k l')];
+  test('a request that waits longer than the queue timeout gets 429', { timeout: 120_000 }, async () => {
+    // Both slots stay taken until the waiting request has had its answer.
+    const held = gate();
+    stack.fake.setHandler((request) =>
+      lastUserText(request.body).startsWith('held')
+        ? { blocks: [{ type: 'text', text: ['a', ' b'] }], holds: [{ afterEvents: 3, until: held.promise }] }
+        : scriptedHandler(request),
+    );
+    const running = [post('held 1'), post('held 2')];
     await until(() => stack.server.limiter.stats().active === 2);
     const waited = await post('too late');
+    held.open();
     expect(waited.status).toBe(429);
     expect((await jsonOf(waited)).error.code).toBe('queue_timeout');
     await Promise.all(running);
@@ -67,8 +113,10 @@ describe('concurrency and the queue', () => {
     await until(() => stack.server.limiter.stats().queued === 0, 1000);
     expect(await gone).toBe('aborted');
     await Promise.all(running);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(stack.fake.messageRequests.map((r) => JSON.stringify(r.body.messages))).not.toContain('never asked');
+    // Had the request that left kept its place, it would take a slot the moment one freed, so the
+    // slots would not all be free until it had asked Claude too.
+    await until(() => stack.server.limiter.stats().active === 0 && runPids().length === 0);
+    expect(stack.fake.messageRequests.some((r) => JSON.stringify(r.body.messages).includes('never asked'))).toBe(false);
     expect(stack.fake.messageRequests).toHaveLength(2);
   });
 });

@@ -355,5 +355,8 @@ test("nothing of the runs is left in Claude Code's own folder: no transcripts, n
     await new Promise((r) => setTimeout(r, 50));
   }
   expect(leftovers(`projects/${transcripts}`)).toEqual([]);
-  expect(leftovers('spares')).toEqual([]);
+  // Spares, like every run, work under the work root, in the bridge's one working folder: nothing else is
+  // there, and that folder is as empty as it started.
+  expect(readdirSync(stack.workRoot)).toEqual([path.basename(stack.server.workspace.cwd)]);
+  expect(readdirSync(stack.server.workspace.cwd)).toEqual([]);
 });

@@ -305,19 +305,6 @@ describe('tools as agents declare them', () => {
 });
 
 describe('errors', () => {
-  test('bad requests and unknown models are OpenAI-shaped 4xx before Claude is called', async () => {
-    expect(await apiError(stack.openai.responses.create({ model: 'gpt-4o', input: 'x' }))).toMatchObject({ status: 404, code: 'model_not_found' });
-    expect(
-      await apiError(
-        stack.openai.responses.create({ model: 'sonnet', input: 'x', tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search_preview' } }),
-      ),
-    ).toMatchObject({ status: 400, code: 'invalid_tool_choice', param: 'tool_choice' });
-    const wrongMethod = await fetch(`${stack.baseURL}/responses/resp_x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get('allow')).toBe('GET, DELETE');
-    expect(stack.fake.messageRequests).toHaveLength(0);
-  });
-
   test('a failure after the stream started ends it with response.failed', async () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello', ' there', ' friend'] }], cutAfterEvents: 4, delayMs: 300 });
     const events = await collect(await stack.openai.responses.create({ model: 'sonnet', input: 'hi', stream: true }));

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { FakeAnthropic } from '../support/fake-anthropic.js';
+import { FakeAnthropic, lastUserText } from '../support/fake-anthropic.js';
 import { processesWithHome } from '../support/processes.js';
 import { scriptedHandler } from '../support/scripted.js';
 
@@ -24,7 +24,10 @@ beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'ccb-shutdown-'));
   mkdirSync(workRoot());
 });
+/** Every bridge started, so that a failed test leaves none running. */
+const started: ChildProcess[] = [];
 afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await fake.stop();
   rmSync(home, { recursive: true, force: true });
 });
@@ -38,7 +41,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startBridge(extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+interface Bridge {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+  /** Resolves once the bridge says it is stopping (it has taken the first signal). */
+  stopping: Promise<void>;
+}
+
+async function startBridge(extraEnv: Record<string, string> = {}): Promise<Bridge> {
   const port = await freePort();
   const child = spawn(process.execPath, [cli], {
     env: {
@@ -53,7 +64,15 @@ async function startBridge(extraEnv: Record<string, string> = {}): Promise<{ chi
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  started.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  const stopping = new Promise<void>((resolve) =>
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('claude-code-bridge: stopping')) resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -65,7 +84,7 @@ async function startBridge(extraEnv: Record<string, string> = {}): Promise<{ chi
     if (Date.now() > deadline) throw new Error('the bridge did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { child, url, exited };
+  return { child, url, exited, stopping };
 }
 
 /**
@@ -83,7 +102,8 @@ function newConnectionAccepted(url: string): Promise<boolean> {
   });
 }
 
-async function streamUntilFirstChunk(url: string, prompt: string) {
+/** Start a streamed answer; resolves once its first bytes are in, with the whole answer still to come. */
+async function streamUntilFirstChunk(url: string, prompt: string): Promise<{ rest: Promise<string> }> {
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -99,51 +119,65 @@ async function streamUntilFirstChunk(url: string, prompt: string) {
       text += decoder.decode(value);
     }
   })();
-  return rest;
+  return { rest };
+}
+
+/** Wait for a condition a running process brings about (a loaded machine may take its time). */
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 test('SIGTERM: no new connections, the running answer completes, the process exits cleanly with no child left', async () => {
+  // The answer stops after its first words until the test has seen the bridge refuse new connections.
+  let refusedSeen!: () => void;
+  const refused = new Promise<void>((resolve) => (refusedSeen = resolve));
+  fake.setHandler((request) =>
+    lastUserText(request.body) === 'held answer'
+      ? { blocks: [{ type: 'text', text: ['one', ' two', ' seven'] }], holds: [{ afterEvents: 3, until: refused }] }
+      : scriptedHandler(request),
+  );
   const bridge = await startBridge({ BRIDGE_SHUTDOWN_GRACE: '30' });
-  const answer = streamUntilFirstChunk(bridge.url, 'SLOW 300 one two three four five six seven');
-  await new Promise((r) => setTimeout(r, 300));
+  const answer = await streamUntilFirstChunk(bridge.url, 'held answer');
   bridge.child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 200));
-  expect(await newConnectionAccepted(bridge.url)).toBe(false);
-  const text = await answer;
+  await bridge.stopping;
+  await until(async () => !(await newConnectionAccepted(bridge.url)), 'new connections refused after SIGTERM');
+  refusedSeen();
+  const text = await answer.rest;
   expect(text).toContain('seven');
   expect(text.trim().endsWith('data: [DONE]')).toBe(true);
   expect(await bridge.exited).toBe(0);
   expect(processesWithHome(home)).toEqual([]);
   expect(readdirSync(workRoot())).toEqual([]);
+  fake.setHandler(scriptedHandler);
 });
 
 test('after the grace period, what still runs is ended with an error frame and the process exits', async () => {
   const bridge = await startBridge({ BRIDGE_SHUTDOWN_GRACE: '1' });
-  const answer = streamUntilFirstChunk(bridge.url, 'SLOW 800 a b c d e f g h i j k l');
-  await new Promise((r) => setTimeout(r, 300));
-  const signalled = Date.now();
+  // About ten seconds of answer: far beyond the grace period.
+  const answer = await streamUntilFirstChunk(bridge.url, 'SLOW 800 a b c d e f g h i j k l');
   bridge.child.kill('SIGINT');
-  const text = await answer;
+  const text = await answer.rest;
   expect(text).toContain('"shutting_down"');
   expect(text).not.toContain('[DONE]');
   expect(await bridge.exited).toBe(0);
-  expect(Date.now() - signalled).toBeLessThan(10_000);
-  await new Promise((r) => setTimeout(r, 200));
-  expect(processesWithHome(home)).toEqual([]);
+  await until(() => processesWithHome(home).length === 0, 'no Claude Code process left');
   expect(readdirSync(workRoot())).toEqual([]);
 });
 
 test('a second signal stops at once, and still leaves no Claude Code process and no working folder behind', async () => {
   const bridge = await startBridge({ BRIDGE_SHUTDOWN_GRACE: '60' });
-  const answer = streamUntilFirstChunk(bridge.url, 'SLOW 800 a b c d e f g h i j k l').catch(() => 'cut');
-  await new Promise((r) => setTimeout(r, 300));
+  const started = await streamUntilFirstChunk(bridge.url, 'SLOW 800 a b c d e f g h i j k l');
+  const answer = started.rest.catch(() => 'cut');
   bridge.child.kill('SIGINT');
-  await new Promise((r) => setTimeout(r, 200));
+  // The second signal comes while the bridge is stopping, not before it has heard the first.
+  await bridge.stopping;
   bridge.child.kill('SIGINT');
   expect(await bridge.exited).toBe(130);
   await answer;
-  const deadline = Date.now() + 3000;
-  while (processesWithHome(home).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  expect(processesWithHome(home)).toEqual([]);
+  await until(() => processesWithHome(home).length === 0, 'no Claude Code process left', 3000);
   expect(readdirSync(workRoot())).toEqual([]);
 });

@@ -1,12 +1,14 @@
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Reply } from '../support/fake-anthropic.js';
-import { nginxInstalled, NGINX, readmeNginxLocation, startNginx, type Nginx } from '../support/nginx.js';
+import { startReverseProxy, type ReverseProxy } from '../support/reverse-proxy.js';
 import { useStack } from '../support/stack.js';
 
 /**
- * Streams through a real nginx with its defaults (proxy_buffering on) and the
- * location block from docs/streaming.md, its proxy_read_timeout cut to four seconds (short,
+ * Streams through a reverse proxy: a real nginx with its defaults
+ * (proxy_buffering on) and the location block from docs/streaming.md where
+ * nginx is installed (CI installs it), otherwise a Node proxy with the same
+ * idle read timeout; the proxy's read timeout is cut to four seconds (short,
  * yet long enough for a loaded test machine to answer at all): a silent
  * thinking phase and a pause mid-answer, each longer than that timeout, and a
  * 20,000-token answer. Every silence is ended by the client having seen
@@ -19,24 +21,16 @@ const KEEP_ALIVES_PER_SILENCE = Math.ceil((PROXY_READ_TIMEOUT_MS * 1.5) / KEEP_A
 const TOKENS = 20_000;
 const PAUSE_AFTER_TOKEN = 10_000;
 
-if (!nginxInstalled) {
-  console.warn(`reverse-proxy tests skipped: nginx is not installed at ${NGINX} (apt-get install nginx; .ci/run installs it)`);
-}
-
 const stack = useStack({ overrides: { keepAliveMs: KEEP_ALIVE_MS } });
-let nginx: Nginx | undefined;
+let proxy: ReverseProxy | undefined;
 beforeAll(async () => {
   // Claude Code's model list first: a request that waited for it could not answer within the proxy's timeout.
   await stack.server.catalog.list();
-  if (!nginxInstalled) return;
-  const location = readmeNginxLocation()
-    .replace('http://127.0.0.1:8000', stack.server.url)
-    .replace(/proxy_read_timeout\s+\S+;/, `proxy_read_timeout ${PROXY_READ_TIMEOUT_MS}ms;`);
-  expect(location).toContain(`proxy_read_timeout ${PROXY_READ_TIMEOUT_MS}ms;`);
-  nginx = await startNginx(location);
+  proxy = await startReverseProxy(stack.server.url, PROXY_READ_TIMEOUT_MS);
+  console.info(`reverse-proxy tests run through ${proxy.kind}`);
 });
 afterAll(async () => {
-  await nginx?.stop();
+  await proxy?.stop();
 });
 
 /** Something to wait for: resolves when `check` holds after a change, or fails after a bound with what was seen. */
@@ -103,7 +97,7 @@ const APIS: Record<string, Api> = {
 
 const tokens = Array.from({ length: TOKENS }, (_, i) => `w${i} `);
 
-describe.skipIf(!nginxInstalled)('streams through nginx (default buffering, short proxy_read_timeout)', () => {
+describe('streams through a reverse proxy (nginx: default buffering) with a short read timeout', () => {
   test.each(Object.keys(APIS))('%s: survives silences longer than the timeout, and tokens arrive as they come', async (name) => {
     const api = APIS[name]!;
     const thinking = release();
@@ -140,7 +134,7 @@ describe.skipIf(!nginxInstalled)('streams through nginx (default buffering, shor
       },
     });
     const reading = (async () => {
-      const res = await fetch(`${nginx!.url}${api.path}`, {
+      const res = await fetch(`${proxy!.url}${api.path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': 'unused' },
         body: JSON.stringify(api.body),
@@ -152,7 +146,7 @@ describe.skipIf(!nginxInstalled)('streams through nginx (default buffering, shor
     })();
     const state = () => JSON.stringify({ ...seen, tokens: seen.tokens.length });
 
-    // The silent thinking phase: the stream has started and keep-alives get through nginx.
+    // The silent thinking phase: the stream has started and keep-alives get through the proxy.
     await watch.until(() => seen.keepAlives >= KEEP_ALIVES_PER_SILENCE, 'keep-alives during the thinking phase', state);
     expect(seen.status).toBe(200);
     expect(seen.tokens).toHaveLength(0);

@@ -1,7 +1,6 @@
 import type OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
-import { apiError } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { useStack } from '../support/stack.js';
 
@@ -196,28 +195,6 @@ describe('function calling', () => {
     expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result', content: [{ type: 'text', text: '30C' }] });
   });
 
-  test.each([
-    [{ ...weatherTool.function, parameters: { type: 'string' } }, 'invalid_function_parameters'],
-    [{ ...weatherTool.function, parameters: { type: 'object', properties: { a: { type: 'nonsense' } } } }, 'invalid_function_parameters'],
-    [{ ...weatherTool.function, name: 'has spaces' }, 'invalid_function_name'],
-    [{ ...weatherTool.function, name: 'x'.repeat(60) }, 'invalid_function_name'],
-  ])('a tool Claude cannot take is a 400 before Claude is called (%#)', async (fn, code) => {
-    const err = await apiError(
-      stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [{ type: 'function', function: fn as OpenAI.FunctionDefinition }] }),
-    );
-    expect(err).toMatchObject({ status: 400, code });
-    expect(stack.fake.messageRequests).toHaveLength(0);
-  });
-
-  test('a tool result for a call that never happened is a 400', async () => {
-    const err = await apiError(
-      stack.openai.chat.completions.create({
-        model: 'sonnet',
-        messages: [...question, { role: 'tool', tool_call_id: 'call_nope', content: 'x' }],
-      }),
-    );
-    expect(err).toMatchObject({ status: 400, code: 'unknown_tool_call_id', param: 'messages[1].tool_call_id' });
-  });
 });
 
 describe('structured output', () => {

@@ -1,10 +1,24 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sparticuzChromium from '@sparticuz/chromium';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, which .ci/run installs. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * The Chromium the browser tests drive: CHROMIUM_PATH when set (a Chromium of
+ * your own), otherwise the headless Chromium that comes from the npm registry
+ * with the dev dependencies (@sparticuz/chromium, unpacked into the temp
+ * folder on first use), so that `npm ci && npm test` needs nothing installed
+ * by hand.
+ */
+export async function chromiumPath(): Promise<string> {
+  const configured = process.env.CHROMIUM_PATH;
+  if (configured) {
+    if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH is set to ${configured}, which does not exist.`);
+    return configured;
+  }
+  return sparticuzChromium.executablePath();
+}
 
 /**
  * Flags for a headless Chromium on a machine with no network: no sandbox
@@ -29,16 +43,14 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless Chromium with a fresh profile that is removed on close. Fails, loudly, without Chromium. */
+/** Headless Chromium with a fresh profile that is removed on close. */
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is needed for the browser tests and is not at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does), or set CHROMIUM_PATH.`);
-  }
+  const executablePath = await chromiumPath();
   const profile = mkdtempSync(path.join(os.tmpdir(), 'ccb-chromium-'));
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: ARGS,
       viewport: { width: 1280, height: 900 },

@@ -21,3 +21,12 @@ export async function postSse(url: string, body: unknown, headers: Record<string
   parser.feed(text);
   return { status: res.status, headers: res.headers, events, text };
 }
+
+/** Read a whole SSE answer (from any fetch-like source, the in-memory app included) with a real SSE parser. */
+export async function readSse(res: Response): Promise<RawSse> {
+  const text = await res.text();
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (e) => events.push(e) });
+  parser.feed(text);
+  return { status: res.status, headers: res.headers, events, text };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { recordedEvents } from '../support/recordings.js';
+import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
+import { recordedEvents, recording } from '../support/recordings.js';
 import { thrownBridgeError } from '../support/thrown.js';
 
 const normalize = recordedEvents;
@@ -73,7 +74,16 @@ describe('SdkMessageNormalizer on recorded Claude Code runs', () => {
     expect(err.retryAfterSeconds).toBeGreaterThan(0);
   });
 
-  test('an overload retry is waited out when retries are allowed', () => {
-    expect(() => normalize('upstream-529', { upstreamRetries: 3 })).not.toThrow();
+  test('an overload retry is waited out when retries are allowed, and the answer that follows is relayed', () => {
+    const normalizer = new SdkMessageNormalizer({ clientToolPrefix: 'mcp__client__', upstreamRetries: 3, clientToolsOffered: false });
+    // Claude Code's start and its report that it retries after a 529: nothing to tell the client yet, and not over.
+    for (const message of recording('upstream-529')) expect(normalizer.push(message)).toEqual([]);
+    expect(normalizer.done).toBe(false);
+    // The retry then succeeds: the answer comes through as if nothing had happened.
+    const events = recording('text')
+      .filter((m) => !(m.type === 'system' && m.subtype === 'init'))
+      .flatMap((message) => normalizer.push(message));
+    expect(events).toEqual(normalize('text'));
+    expect(normalizer.done).toBe(true);
   });
 });

@@ -1,24 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
+import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
-import { startStack, type Stack } from '../support/stack.js';
 
-let stack: Stack;
-// With the session log on, the status page keeps requests and answers to show.
-const logDir = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-access-logs-'));
+let bridge: InMemoryBridge;
+// With details on (as with the session log), the status page keeps requests and answers to show.
 beforeAll(async () => {
-  stack = await startStack({ flags: { apiKeys: 'first-key, second-key', corsOrigins: 'https://chat.example.com', logDir } });
+  bridge = await inMemoryBridge({ flags: { apiKeys: 'first-key, second-key', corsOrigins: 'https://chat.example.com' }, details: true });
 });
-afterAll(async () => {
-  await stack?.close();
-  rmSync(logDir, { recursive: true, force: true });
-});
+beforeEach(() => bridge.runner.reset());
 
-const client = (apiKey: string) => new OpenAI({ baseURL: stack.baseURL, apiKey, maxRetries: 0 });
+const baseURL = 'http://127.0.0.1:8000/v1';
+/** The official client, its requests going to the in-memory app. */
+const client = (apiKey: string) =>
+  new OpenAI({ baseURL, apiKey, maxRetries: 0, fetch: (url: string | URL | Request, init?: RequestInit) => bridge.request(String(url), init) });
 
 describe('API keys', () => {
   test.each([
@@ -26,45 +22,55 @@ describe('API keys', () => {
     ['a wrong bearer key', { authorization: 'Bearer nope' }],
     ['a wrong x-api-key', { 'x-api-key': 'nope' }],
     ['a key that is a prefix of a real one', { authorization: 'Bearer first' }],
-  ])('%s → 401 on every /v1 route, OpenAI-shaped', async (_name, headers) => {
+  ])('%s → 401 on every /v1 route and /metrics, in its API\'s shape', async (_name, headers) => {
     for (const [method, path] of [
-      ['GET', '/models'],
-      ['GET', '/models/sonnet'],
-      ['POST', '/chat/completions'],
+      ['GET', '/v1/models'],
+      ['GET', '/v1/models/sonnet'],
+      ['POST', '/v1/chat/completions'],
+      ['POST', '/v1/responses'],
+      ['GET', '/v1/responses/resp_x'],
+      ['DELETE', '/v1/responses/resp_x'],
+      ['POST', '/v1/messages'],
+      ['POST', '/v1/messages/count_tokens'],
+      ['GET', '/metrics'],
     ] as const) {
-      const res = await fetch(`${stack.baseURL}${path}`, {
+      const res = await bridge.request(path, {
         method,
         headers: { 'content-type': 'application/json', ...headers },
-        ...(method === 'POST' ? { body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }) } : {}),
+        ...(method === 'POST' ? { body: JSON.stringify({ model: 'haiku', max_tokens: 10, input: 'hi', messages: [{ role: 'user', content: 'hi' }] }) } : {}),
       });
-      expect(res.status).toBe(401);
+      expect(res.status, path).toBe(401);
       const body = await jsonOf(res);
-      assertSchema('ErrorResponse', body);
-      expect(body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+      if (path.startsWith('/v1/messages')) {
+        expect(body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+      } else {
+        assertSchema('ErrorResponse', body);
+        expect(body.error).toMatchObject({ type: 'authentication_error', code: 'invalid_api_key' });
+      }
     }
-    expect(stack.fake.messageRequests).toHaveLength(0);
+    expect(bridge.runner.runs).toHaveLength(0);
   });
 
   test('either configured key works, as a bearer token or x-api-key', async () => {
     const a = await client('first-key').chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'one' }] });
-    expect(a.choices[0]!.message.content).toBe('Echo: one');
-    const res = await fetch(`${stack.baseURL}/models`, { headers: { 'x-api-key': 'second-key' } });
+    expect(a.choices[0]!.message.content).toBe('Hello world');
+    const res = await bridge.request(`/v1/models`, { headers: { 'x-api-key': 'second-key' } });
     expect(res.status).toBe(200);
   });
 
   test('/health stays open and shows no secret', async () => {
-    const res = await fetch(`${stack.server.url}/health`);
+    const res = await bridge.request(`/health`);
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain('first-key');
     expect(text).not.toContain('second-key');
-    expect(text).not.toContain('sk-ant-fake-key-for-tests');
+    expect(text).not.toContain('sk-ant-in-memory');
   });
 });
 
 describe('CORS', () => {
   test('a listed origin passes the preflight and gets the CORS headers', async () => {
-    const preflight = await fetch(`${stack.baseURL}/chat/completions`, {
+    const preflight = await bridge.request(`/v1/chat/completions`, {
       method: 'OPTIONS',
       headers: {
         origin: 'https://chat.example.com',
@@ -75,21 +81,21 @@ describe('CORS', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://chat.example.com');
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
-    const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://chat.example.com', authorization: 'Bearer first-key' } });
+    const res = await bridge.request(`/v1/models`, { headers: { origin: 'https://chat.example.com', authorization: 'Bearer first-key' } });
     expect(res.headers.get('access-control-allow-origin')).toBe('https://chat.example.com');
   });
 
   test("the status page's data is for the page alone, even for a listed origin", async () => {
-    const res = await fetch(`${stack.server.url}/bridge/api/status`, { headers: { origin: 'https://chat.example.com', authorization: 'Bearer first-key' } });
+    const res = await bridge.request(`/bridge/api/status`, { headers: { origin: 'https://chat.example.com', authorization: 'Bearer first-key' } });
     expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   test('another origin gets no CORS permission, and its requests are refused', async () => {
-    const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: 'https://evil.example.net', authorization: 'Bearer first-key' } });
+    const res = await bridge.request(`/v1/models`, { headers: { origin: 'https://evil.example.net', authorization: 'Bearer first-key' } });
     expect(res.status).toBe(403);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${stack.baseURL}/chat/completions`, {
+    const preflight = await bridge.request(`/v1/chat/completions`, {
       method: 'OPTIONS',
       headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'POST' },
     });
@@ -102,7 +108,7 @@ describe('with several keys, what one key stored is not another key\'s', () => {
     const first = client('first-key');
     const second = client('second-key');
     const stored = await first.responses.create({ model: 'haiku', input: 'remember this' });
-    expect(stored.output_text).toBe('Echo: remember this');
+    expect(stored.output_text).toBe('Hello world');
 
     const fetched = await apiError(second.responses.retrieve(stored.id));
     expect(fetched).toMatchObject({ status: 404, code: 'response_not_found' });
@@ -114,7 +120,9 @@ describe('with several keys, what one key stored is not another key\'s', () => {
     // The key that stored it still has it all.
     expect((await first.responses.retrieve(stored.id)).id).toBe(stored.id);
     const next = await first.responses.create({ model: 'haiku', previous_response_id: stored.id, input: 'and now?' });
-    expect(next.output_text).toBe('Echo: and now?');
+    expect(next.output_text).toBe('Hello world');
+    // The continued request carried the stored conversation.
+    expect(bridge.runner.runs.at(-1)!.request.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
     await first.responses.delete(stored.id);
     expect((await apiError(first.responses.retrieve(stored.id))).status).toBe(404);
   });
@@ -122,7 +130,7 @@ describe('with several keys, what one key stored is not another key\'s', () => {
   test("request details on the status page: another key sees the figures, not the request and answer", async () => {
     await client('first-key').chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: 'private words' }] });
     const rowsFor = async (key: string) =>
-      (await jsonOf(await fetch(`${stack.server.url}/bridge/api/requests`, { headers: { authorization: `Bearer ${key}` } }))).requests as Array<{
+      (await jsonOf(await bridge.request(`/bridge/api/requests`, { headers: { authorization: `Bearer ${key}` } }))).requests as Array<{
         id: string;
         hasDetails: boolean;
         madeWithAnotherKey: boolean;
@@ -132,7 +140,7 @@ describe('with several keys, what one key stored is not another key\'s', () => {
     const theirs = (await rowsFor('second-key')).find((row) => row.id === mine.id)!;
     expect(theirs).toMatchObject({ hasDetails: false, madeWithAnotherKey: true });
 
-    const detail = (key: string) => fetch(`${stack.server.url}/bridge/api/requests/${mine.id}`, { headers: { authorization: `Bearer ${key}` } });
+    const detail = (key: string) => bridge.request(`/bridge/api/requests/${mine.id}`, { headers: { authorization: `Bearer ${key}` } });
     const refused = await detail('second-key');
     expect(refused.status).toBe(404);
     expect(await refused.text()).not.toContain('private words');

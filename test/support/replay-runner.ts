@@ -1,0 +1,97 @@
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import type { ClaudeRunner, RunHandle, RunOrigin, RunSpec } from '../../src/claude/claude-runner.js';
+import { CLIENT_TOOL_PREFIX } from '../../src/claude/client-tools.js';
+import { endsWithToolResults } from '../../src/claude/run-options.js';
+import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
+import { toUsageLimitsReport } from '../../src/claude/usage-limits-report.js';
+import type { RunEvent } from '../../src/core/types.js';
+import type { UsageLimits } from '../../src/core/usage-limits.js';
+import { recording } from './recordings.js';
+
+/** What one run replays: a recorded sequence by name, or messages given directly. */
+export interface Replay {
+  recording?: string;
+  messages?: SDKMessage[];
+  /** Wait for this before replaying anything past the run's first event (a run that is still going). */
+  holdAfterStart?: Promise<unknown>;
+}
+
+export type ReplayScript = (spec: RunSpec) => Replay;
+
+/**
+ * Stands in for ClaudeRunner in the in-memory tier: each run replays a
+ * message sequence recorded from the real Claude Code (test/fixtures/
+ * sdk-sequences) through the real SdkMessageNormalizer, set up as the
+ * runner sets it up for that request. Everything around it (the pipeline,
+ * the routes, the translators) is the bridge's own code. It keeps the spec of
+ * every run it was asked for, so a test can tell what would have reached
+ * Claude Code, and whether anything did.
+ */
+export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
+  readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
+  /** Every run started, in order. */
+  readonly runs: RunSpec[] = [];
+  /** Runs whose events are still being read. */
+  active = 0;
+  private script: ReplayScript = () => ({ recording: 'text' });
+
+  constructor(private readonly options: { upstreamRetries: number; usageLimits?: UsageLimits }) {}
+
+  /** What every following run replays (until the next play() or reset()). */
+  play(replay: Replay | ReplayScript): void {
+    this.script = typeof replay === 'function' ? replay : () => replay;
+  }
+
+  reset(): void {
+    this.runs.length = 0;
+    this.script = () => ({ recording: 'text' });
+  }
+
+  start(spec: RunSpec): RunHandle {
+    this.runs.push(spec);
+    this.origins.cold++;
+    const replay = this.script(spec);
+    const messages = replay.messages ?? recording(replay.recording ?? 'text');
+    const { request } = spec;
+    // As ClaudeRunner sets the normalizer up for this request.
+    const normalizer = new SdkMessageNormalizer({
+      clientToolPrefix: CLIENT_TOOL_PREFIX,
+      upstreamRetries: this.options.upstreamRetries,
+      clientToolsOffered: request.tools.length > 0,
+      ...(request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
+      structuredOutput: request.outputFormat !== undefined,
+      usageFromStream: endsWithToolResults(request.turns),
+      onRateLimit: (info) => {
+        const report = toUsageLimitsReport(info);
+        if (report) this.options.usageLimits?.record(report);
+      },
+    });
+    const runner = this;
+    async function* events(): AsyncGenerator<RunEvent> {
+      runner.active++;
+      try {
+        let started = false;
+        for (const message of messages) {
+          spec.signal.throwIfAborted();
+          // One message at a time, as they would come from a process: the client can leave in between.
+          await new Promise((resolve) => setImmediate(resolve));
+          for (const event of normalizer.push(message)) {
+            yield event;
+            if (!started && replay.holdAfterStart) await replay.holdAfterStart;
+            started = true;
+          }
+          if (normalizer.done) return;
+        }
+        throw new Error(`the replayed sequence ended before the run did (${replay.recording ?? 'given messages'})`);
+      } finally {
+        runner.active--;
+      }
+    }
+    return {
+      events: events(),
+      interrupt: () => normalizer.markInterrupted(),
+      stopsSentUpstream: false,
+      extraBodyIgnored: () => undefined,
+    };
+  }
+}
