@@ -121,8 +121,6 @@ const bool: Parser<boolean> = (raw) => {
   throw new SettingError(`must be true or false, got "${raw}"`);
 };
 
-const text: Parser<string> = (raw) => raw;
-
 const nonEmpty: Parser<string> = (raw) => {
   if (raw.trim() === '') throw new SettingError('must not be empty');
   return raw;

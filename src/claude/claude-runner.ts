@@ -1,6 +1,6 @@
 import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
-import type { OutputFlow } from '../core/output-flow.js';
+import type { Runner, RunHandle, RunSpec } from '../core/ports.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
 import { RunCollector } from '../core/run-result.js';
 import type { UsageLimits } from '../core/usage-limits.js';
@@ -31,29 +31,6 @@ import { toCallToolResult, ToolResultBroker } from './tool-result-broker.js';
 import { toUsageLimitsReport } from './usage-limits-report.js';
 import type { Workspace } from './workspace.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-
-export interface RunSpec {
-  request: BridgeRequest;
-  /** Model to ask Claude Code for; undefined for its default. */
-  sdkModel: string | undefined;
-  /** The model id the name resolved to, when known (what Claude Code's notes and the API call it). */
-  modelId?: string;
-  /** Aborted when the client leaves or a limit is hit; `reason` says why. */
-  signal: AbortSignal;
-  /** Held while the client does not read: the run's process is then not read either. */
-  flow?: OutputFlow;
-}
-
-/** A run in progress. */
-export interface RunHandle {
-  events: AsyncGenerator<RunEvent>;
-  /** End Claude's turn now (the answer is complete for the client); the run still ends with `end`. */
-  interrupt(): void;
-  /** Whether the stop sequences went to Claude's API, so that the answer can never contain one. */
-  readonly stopsSentUpstream: boolean;
-  /** The answer contained a stop sequence sent to the API: Claude Code did not apply its extra body. */
-  extraBodyIgnored(): void;
-}
 
 export type { RunOrigin } from './pool-policy.js';
 
@@ -87,7 +64,7 @@ interface RunState {
  * turn; any other is ended. Yields RunEvents; throws BridgeError; ending the
  * iteration early or aborting the signal ends the process.
  */
-export class ClaudeRunner {
+export class ClaudeRunner implements Runner {
   /** How many runs got their process which way. */
   readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
   /** False once Claude Code was seen to ignore CLAUDE_CODE_EXTRA_BODY (an organisation policy can disable it). */

@@ -1,7 +1,7 @@
 import { inspectExecutable } from '../claude/executable.js';
 import { SETTINGS, isLoopback, type Config, type SettingSpec } from '../config.js';
 import type { RunningServer } from '../server.js';
-import { describeLoginState } from './describe-login.js';
+import { describeLoginState } from '../core/login.js';
 
 /** What the start-up banner says, one entry per line. */
 export interface BannerFacts {

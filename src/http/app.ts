@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import type { ModelCatalog } from '../claude/model-catalog.js';
+import type { ModelSource } from '../core/ports.js';
 import type { RequestObserver } from '../core/request-trace.js';
 import { BridgeError, toBridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
@@ -27,7 +27,7 @@ export interface AppDeps {
   messages: MessagesRouteDeps;
   responses: ResponsesRouteDeps;
   health: HealthDeps;
-  catalog: ModelCatalog;
+  catalog: ModelSource;
   observers: readonly RequestObserver[];
   apiKeys: readonly string[];
   corsOrigins: readonly string[];

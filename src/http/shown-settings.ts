@@ -1,5 +1,5 @@
 import { DEFAULT_SYSTEM_PROMPT, SETTINGS, type Config, type SettingSpec } from '../config.js';
-import type { ShownSetting } from './status-api-types.js';
+import type { ShownSetting } from '../status-api/status-api-types.js';
 
 /**
  * How the status page shows each setting it shows, by setting key. The list

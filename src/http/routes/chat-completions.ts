@@ -21,8 +21,6 @@ export interface ChatRouteDeps {
   keepAliveMs: number;
 }
 
-export { IGNORED_HEADER } from '../ignored-header.js';
-
 function completionId(): string {
   return `chatcmpl-${randomBytes(12).toString('base64url')}`;
 }
