@@ -82,24 +82,65 @@ export const DEFAULT_SYSTEM_PROMPT =
 
 type Parser<T> = (raw: string) => T;
 
-export interface SettingSpec {
-  key: keyof Config;
+/** The settings of the table: every field of Config but the environment Claude Code gets. */
+export type SettingKey = Exclude<keyof Config, 'childEnv'>;
+
+/** One setting, typed by its key: its parser returns, and its default is, what Config holds there. */
+export interface Setting<K extends SettingKey> {
+  key: K;
   flag: string;
   env: string;
   /** Placeholder shown in help, e.g. "<port>"; absent for boolean switches. */
   arg?: string;
   description: string;
-  /** Default as shown to people. */
-  shownDefault: string;
-  parse: Parser<unknown>;
-  defaultValue: () => unknown;
+  parse: Parser<Config[K]>;
+  /** The default, written once (a function when it depends on the machine, such as its temp folder). */
+  default: Config[K] | (() => Config[K]);
+  /** Shown instead of the default where the default is an absence or differs by machine. */
+  defaultLabel?: string;
+  /** What a number means, for people: milliseconds shown as seconds, or bytes shown in KB/MB/GB. */
+  unit?: 'duration' | 'size';
   /**
    * Where the start-up banner shows this setting, if anywhere: 'limit' lists
    * it under Limits; 'auth' marks the setting whose value turns auth on.
    */
   banner?: 'limit' | 'auth';
-  /** The value as the banner shows it (String(value) when absent). */
-  showValue?: (value: unknown) => string;
+}
+
+/** Any one setting of the table (each entry is checked against its own key). */
+export type SettingSpec = { [K in SettingKey]: Setting<K> }[SettingKey];
+
+/** A duration as people read it in help, the banner and the status page: "60 s". */
+export function formatDuration(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
+/** A size as people read it (and as the size settings accept it back): "32 MB", "512 KB". */
+export function formatSize(bytes: number): string {
+  if (bytes % (1024 * 1024 * 1024) === 0) return `${bytes / 1024 ** 3} GB`;
+  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
+  return `${bytes} bytes`;
+}
+
+/** The one way a setting's value is shown to people: --help, the banner, the status page, docs/configuration.md. */
+export function formatSetting(spec: SettingSpec, value: unknown): string {
+  if (typeof value === 'number' && spec.unit === 'duration') return formatDuration(value);
+  if (typeof value === 'number' && spec.unit === 'size') return formatSize(value);
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (Array.isArray(value)) return value.length > 0 ? value.join(', ') : 'none';
+  if (value === undefined) return 'none';
+  return String(value);
+}
+
+/** A setting's default value. */
+export function defaultOf<K extends SettingKey>(spec: Setting<K>): Config[K] {
+  return typeof spec.default === 'function' ? (spec.default as () => Config[K])() : spec.default;
+}
+
+/** A setting's default as people read it, derived from the default itself unless a label says more. */
+export function shownDefault(spec: SettingSpec): string {
+  return spec.defaultLabel ?? formatSetting(spec, defaultOf(spec));
 }
 
 class SettingError extends Error {}
@@ -120,8 +161,6 @@ const bool: Parser<boolean> = (raw) => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   throw new SettingError(`must be true or false, got "${raw}"`);
 };
-
-const text: Parser<string> = (raw) => raw;
 
 const nonEmpty: Parser<string> = (raw) => {
   if (raw.trim() === '') throw new SettingError('must not be empty');
@@ -160,16 +199,15 @@ const bytes: Parser<number> = (raw) => {
   return value;
 };
 
-export const SETTINGS: readonly SettingSpec[] = [
+const TABLE = [
   {
     key: 'port',
     flag: '--port',
     env: 'PORT',
     arg: '<port>',
     description: 'TCP port to listen on (0 picks a free one)',
-    shownDefault: '8000',
     parse: int(0, 65535),
-    defaultValue: () => 8000,
+    default: 8000,
   },
   {
     key: 'host',
@@ -177,9 +215,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'HOST',
     arg: '<address>',
     description: 'Address to listen on',
-    shownDefault: '127.0.0.1',
     parse: nonEmpty,
-    defaultValue: () => '127.0.0.1',
+    default: '127.0.0.1',
   },
   {
     key: 'defaultSystemPrompt',
@@ -187,9 +224,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_SYSTEM_PROMPT',
     arg: '<text>',
     description: 'System prompt used when a request brings none',
-    shownDefault: `"${DEFAULT_SYSTEM_PROMPT}"`,
     parse: nonEmpty,
-    defaultValue: () => DEFAULT_SYSTEM_PROMPT,
+    default: DEFAULT_SYSTEM_PROMPT,
+    defaultLabel: `"${DEFAULT_SYSTEM_PROMPT}"`,
   },
   {
     key: 'claudeExecutable',
@@ -197,9 +234,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_CLAUDE_PATH',
     arg: '<path>',
     description: 'Claude Code executable to run instead of the one bundled with the SDK',
-    shownDefault: 'bundled',
     parse: (raw) => path.resolve(nonEmpty(raw)),
-    defaultValue: () => undefined,
+    default: undefined,
+    defaultLabel: 'bundled',
   },
   {
     key: 'modelsCacheMs',
@@ -207,9 +244,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_MODELS_CACHE',
     arg: '<seconds>',
     description: 'How long the model list asked from Claude Code is reused',
-    shownDefault: '3600',
     parse: seconds(0, 86_400 * 7),
-    defaultValue: () => 3_600_000,
+    default: 3_600_000,
+    unit: 'duration',
   },
   {
     key: 'workRoot',
@@ -217,9 +254,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_WORK_ROOT',
     arg: '<dir>',
     description: "Folder holding the bridge's one empty, read-only working folder for Claude Code (the same for every run)",
-    shownDefault: 'the system temp folder',
     parse: (raw) => path.resolve(nonEmpty(raw)),
-    defaultValue: () => os.tmpdir(),
+    default: () => os.tmpdir(),
+    defaultLabel: 'the system temp folder',
   },
   {
     key: 'reasoning',
@@ -227,9 +264,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_REASONING',
     arg: '<on|off>',
     description: "Return Claude's thinking to clients as reasoning_content",
-    shownDefault: 'on',
     parse: bool,
-    defaultValue: () => true,
+    default: true,
   },
   {
     key: 'apiKeys',
@@ -237,20 +273,18 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_API_KEY',
     arg: '<keys>',
     description: "API key(s) clients must send on /v1 routes, /metrics and the status page's data (comma-separated for several)",
-    shownDefault: 'none: no check',
     parse: list,
-    defaultValue: () => [],
+    default: [],
+    defaultLabel: 'none: no check',
     banner: 'auth',
-    showValue: (v) => `${(v as string[]).length} key(s)`,
   },
   {
     key: 'allowNoAuth',
     flag: '--allow-no-auth',
     env: 'BRIDGE_ALLOW_NO_AUTH',
     description: 'Allow listening on a non-loopback address without an API key',
-    shownDefault: 'false',
     parse: bool,
-    defaultValue: () => false,
+    default: false,
   },
   {
     key: 'corsOrigins',
@@ -258,9 +292,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_CORS_ORIGINS',
     arg: '<origins>',
     description: 'Browser origins allowed to call the API (comma-separated, or *)',
-    shownDefault: 'none: CORS off',
     parse: list,
-    defaultValue: () => [],
+    default: [],
+    defaultLabel: 'none: CORS off',
   },
   {
     key: 'allowedHosts',
@@ -269,9 +303,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     arg: '<names>',
     description:
       "Host names the bridge answers to besides loopback names, IP addresses and --host, such as a reverse proxy's or tunnel's (comma-separated; .example.com is the domain and its subdomains, *.example.com its subdomains, * any name)",
-    shownDefault: 'none',
     parse: hostNames,
-    defaultValue: () => [],
+    default: [],
+    defaultLabel: 'none',
   },
   {
     key: 'maxConcurrent',
@@ -279,9 +313,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'MAX_CONCURRENT',
     arg: '<n>',
     description: 'Claude Code runs at once; more requests wait in the queue',
-    shownDefault: '3',
     parse: int(1, 1000),
-    defaultValue: () => 3,
+    default: 3,
     banner: 'limit',
   },
   {
@@ -290,9 +323,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_MAX_QUEUE',
     arg: '<n>',
     description: 'Requests that may wait for a run; beyond it, 429 at once',
-    shownDefault: '100',
     parse: int(0, 100_000),
-    defaultValue: () => 100,
+    default: 100,
     banner: 'limit',
   },
   {
@@ -301,11 +333,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_QUEUE_TIMEOUT',
     arg: '<seconds>',
     description: 'Longest wait in the queue before 429',
-    shownDefault: '60',
     parse: seconds(1, 86_400),
-    defaultValue: () => 60_000,
+    default: 60_000,
+    unit: 'duration',
     banner: 'limit',
-    showValue: (v) => `${(v as number) / 1000}s`,
   },
   {
     key: 'requestTimeoutMs',
@@ -313,11 +344,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_REQUEST_TIMEOUT',
     arg: '<seconds>',
     description: 'Whole-request limit, queueing included, before 504',
-    shownDefault: '600',
     parse: seconds(1, 86_400),
-    defaultValue: () => 600_000,
+    default: 600_000,
+    unit: 'duration',
     banner: 'limit',
-    showValue: (v) => `${(v as number) / 1000}s`,
   },
   {
     key: 'idleTimeoutMs',
@@ -325,11 +355,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_IDLE_TIMEOUT',
     arg: '<seconds>',
     description: 'Longest silence from Claude Code during a run before 504 (not counted while a streaming client is not reading)',
-    shownDefault: '120',
     parse: seconds(1, 86_400),
-    defaultValue: () => 120_000,
+    default: 120_000,
+    unit: 'duration',
     banner: 'limit',
-    showValue: (v) => `${(v as number) / 1000}s`,
   },
   {
     key: 'maxBodyBytes',
@@ -337,11 +366,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_MAX_BODY',
     arg: '<size>',
     description: 'Largest request body accepted (413 beyond)',
-    shownDefault: '32mb',
     parse: bytes,
-    defaultValue: () => 32 * 1024 * 1024,
+    default: 32 * 1024 * 1024,
+    unit: 'size',
     banner: 'limit',
-    showValue: (v) => `${Math.round((v as number) / 1024 / 1024)}mb`,
   },
   {
     key: 'headerTimeoutMs',
@@ -349,9 +377,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_HEADER_TIMEOUT',
     arg: '<seconds>',
     description: "Time a client has to send a request's headers; a connection that sends none is closed after it",
-    shownDefault: '10',
     parse: seconds(1, 3_600),
-    defaultValue: () => 10_000,
+    default: 10_000,
+    unit: 'duration',
   },
   {
     key: 'bodyTimeoutMs',
@@ -359,9 +387,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_BODY_TIMEOUT',
     arg: '<seconds>',
     description: 'Time a client has to send a whole request, body included (408 and the connection closed beyond)',
-    shownDefault: '60',
     parse: seconds(1, 86_400),
-    defaultValue: () => 60_000,
+    default: 60_000,
+    unit: 'duration',
   },
   {
     key: 'maxConnections',
@@ -369,9 +397,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_MAX_CONNECTIONS',
     arg: '<n>',
     description: 'Open client connections at most; a new one beyond it is closed at once',
-    shownDefault: '256',
     parse: int(1, 100_000),
-    defaultValue: () => 256,
+    default: 256,
   },
   {
     key: 'shutdownGraceMs',
@@ -379,9 +406,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_SHUTDOWN_GRACE',
     arg: '<seconds>',
     description: 'Time in-flight requests get to finish after SIGTERM/SIGINT',
-    shownDefault: '30',
     parse: seconds(0, 3_600),
-    defaultValue: () => 30_000,
+    default: 30_000,
+    unit: 'duration',
   },
   {
     key: 'upstreamRetries',
@@ -389,9 +416,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_UPSTREAM_RETRIES',
     arg: '<n>',
     description: "Retries Claude Code may make on a failed call to Claude's API before the client gets the error",
-    shownDefault: '0',
     parse: int(0, 10),
-    defaultValue: () => 0,
+    default: 0,
   },
   {
     key: 'poolSize',
@@ -399,9 +425,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_POOL_SIZE',
     arg: '<n>',
     description: 'Warm Claude Code processes kept ready for new conversations (0 turns the pool off; each holds about 250 MB)',
-    shownDefault: '1',
     parse: int(0, 16),
-    defaultValue: () => 1,
+    default: 1,
     banner: 'limit',
   },
   {
@@ -410,9 +435,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_POOL_IDLE_TIMEOUT',
     arg: '<seconds>',
     description: 'A warm process unused this long is let go (a new one starts with the next request)',
-    shownDefault: '1800',
     parse: seconds(10, 86_400),
-    defaultValue: () => 1_800_000,
+    default: 1_800_000,
+    unit: 'duration',
   },
   {
     key: 'liveSessions',
@@ -420,9 +445,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_LIVE_SESSIONS',
     arg: '<n>',
     description: "Conversations whose Claude Code process is kept for their next turn (0 turns this off; each holds about 250 MB)",
-    shownDefault: '3',
     parse: int(0, 64),
-    defaultValue: () => 3,
+    default: 3,
     banner: 'limit',
   },
   {
@@ -431,9 +455,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_LIVE_SESSION_TTL',
     arg: '<seconds>',
     description: "How long a conversation's process waits for its next turn",
-    shownDefault: '300',
     parse: seconds(1, 86_400),
-    defaultValue: () => 300_000,
+    default: 300_000,
+    unit: 'duration',
   },
   {
     key: 'keepAliveMs',
@@ -442,18 +466,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     arg: '<seconds>',
     description:
       'Silence after which a streamed answer gets a keep-alive (an SSE comment; a ping event on /v1/messages); a stream also starts after this long without a first token',
-    shownDefault: '15',
     parse: seconds(1, 3_600),
-    defaultValue: () => 15_000,
+    default: 15_000,
+    unit: 'duration',
   },
   {
     key: 'planLimitsOnly',
     flag: '--plan-limits-only',
     env: 'BRIDGE_PLAN_LIMITS_ONLY',
     description: "Refuse requests (429) while Claude Code reports that your plan's limit is used up and they would draw on paid extra usage",
-    shownDefault: 'false',
     parse: bool,
-    defaultValue: () => false,
+    default: false,
   },
   {
     key: 'responsesDb',
@@ -461,9 +484,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_RESPONSES_DB',
     arg: '<file>',
     description: 'SQLite file that keeps stored /v1/responses answers across restarts (needs better-sqlite3)',
-    shownDefault: 'none: kept in memory',
     parse: (raw) => path.resolve(nonEmpty(raw)),
-    defaultValue: () => undefined,
+    default: undefined,
+    defaultLabel: 'none: kept in memory',
   },
   {
     key: 'responsesTtlMs',
@@ -471,9 +494,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_RESPONSES_TTL',
     arg: '<seconds>',
     description: 'How long a stored /v1/responses answer can be fetched or continued',
-    shownDefault: '86400',
     parse: seconds(1, 86_400 * 366),
-    defaultValue: () => 86_400_000,
+    default: 86_400_000,
+    unit: 'duration',
   },
   {
     key: 'responsesMaxBytes',
@@ -481,9 +504,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_RESPONSES_MAX_SIZE',
     arg: '<size>',
     description: 'Total size of stored /v1/responses answers; beyond it the oldest are dropped',
-    shownDefault: '100mb',
     parse: bytes,
-    defaultValue: () => 100 * 1024 * 1024,
+    default: 100 * 1024 * 1024,
+    unit: 'size',
   },
   {
     key: 'logDir',
@@ -491,9 +514,9 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_LOG_DIR',
     arg: '<dir>',
     description: 'Write a session log (one JSON line per request) into this folder',
-    shownDefault: 'none: no session log',
     parse: (raw) => path.resolve(nonEmpty(raw)),
-    defaultValue: () => undefined,
+    default: undefined,
+    defaultLabel: 'none: no session log',
   },
   {
     key: 'logMaxBytes',
@@ -501,20 +524,29 @@ export const SETTINGS: readonly SettingSpec[] = [
     env: 'BRIDGE_LOG_MAX_SIZE',
     arg: '<size>',
     description: 'Session log file size at which a new file is started (files also start daily)',
-    shownDefault: '50mb',
     parse: bytes,
-    defaultValue: () => 50 * 1024 * 1024,
+    default: 50 * 1024 * 1024,
+    unit: 'size',
   },
   {
     key: 'verbose',
     flag: '--verbose',
     env: 'BRIDGE_VERBOSE',
     description: 'Log every request on stderr (otherwise only warnings and errors)',
-    shownDefault: 'false',
     parse: bool,
-    defaultValue: () => false,
+    default: false,
   },
-];
+] as const satisfies readonly SettingSpec[];
+
+/** Every setting has its entry: a key left out of the table fails to compile here. */
+const everySettingListed: Exclude<SettingKey, (typeof TABLE)[number]['key']> extends never ? true : never = true;
+void everySettingListed;
+
+/**
+ * The one table that drives the flags and `--help`, the environment
+ * variables, the banner, the status page and docs/configuration.md.
+ */
+export const SETTINGS: readonly SettingSpec[] = TABLE;
 
 /** Variables that configure the bridge itself; Claude Code does not need to see them. */
 function isBridgeVariable(name: string): boolean {
@@ -555,24 +587,10 @@ export function resolveConfig(
   env: Readonly<Record<string, string | undefined>>,
   overrides: Partial<Config> = {},
 ): Readonly<Config> {
-  const values: Record<string, unknown> = {};
-  for (const spec of SETTINGS) {
-    const fromFlag = flags[spec.key];
-    const fromEnv = env[spec.env];
-    const raw = fromFlag !== undefined ? String(fromFlag === true ? 'true' : fromFlag) : fromEnv;
-    if (raw === undefined) {
-      values[spec.key] = spec.defaultValue();
-      continue;
-    }
-    try {
-      values[spec.key] = spec.parse(raw);
-    } catch (err) {
-      const source = fromFlag !== undefined ? spec.flag : spec.env;
-      throw new ConfigError(`Invalid ${source}: ${(err as Error).message}`);
-    }
-  }
-  values.childEnv = Object.freeze(buildChildEnv(env));
-  const config = Object.freeze({ ...(values as unknown as Config), ...overrides });
+  const values: Partial<Pick<Config, SettingKey>> = {};
+  for (const spec of SETTINGS) assign(values, spec, flags, env);
+  if (!isComplete(values)) throw new Error('the settings table does not cover every setting');
+  const config: Readonly<Config> = Object.freeze({ ...values, childEnv: Object.freeze(buildChildEnv(env)), ...overrides });
   refuseUnsafeExposure(config);
   if (config.headerTimeoutMs > config.bodyTimeoutMs) {
     throw new ConfigError(
@@ -580,6 +598,32 @@ export function resolveConfig(
     );
   }
   return config;
+}
+
+/** One setting's value: its flag, else its environment variable, else its default. */
+function assign<K extends SettingKey>(
+  values: Partial<Pick<Config, SettingKey>>,
+  spec: Setting<K>,
+  flags: Readonly<Record<string, string | boolean | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  const fromFlag = flags[spec.key];
+  const fromEnv = env[spec.env];
+  const raw = fromFlag !== undefined ? String(fromFlag === true ? 'true' : fromFlag) : fromEnv;
+  if (raw === undefined) {
+    values[spec.key] = defaultOf(spec);
+    return;
+  }
+  try {
+    values[spec.key] = spec.parse(raw);
+  } catch (err) {
+    const source = fromFlag !== undefined ? spec.flag : spec.env;
+    throw new ConfigError(`Invalid ${source}: ${(err as Error).message}`);
+  }
+}
+
+function isComplete(values: Partial<Pick<Config, SettingKey>>): values is Pick<Config, SettingKey> {
+  return SETTINGS.every((spec) => spec.key in values);
 }
 
 /** Loopback addresses: reachable only from this machine. */

@@ -15,15 +15,15 @@ export async function requireWritableFolder(dir: string, options: { create: bool
     if (!info.isDirectory()) throw new Error(`${dir} is not a folder`);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`the folder ${dir} does not exist`);
-    if (code === 'ENOTDIR' || code === 'EEXIST') throw new Error(`${dir} is not a folder`);
-    throw new Error(`cannot use the folder ${dir}: ${(err as Error).message}`);
+    if (code === 'ENOENT') throw new Error(`the folder ${dir} does not exist`, { cause: err });
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw new Error(`${dir} is not a folder`, { cause: err });
+    throw new Error(`cannot use the folder ${dir}: ${(err as Error).message}`, { cause: err });
   }
   const probe = path.join(dir, `.claude-code-bridge-write-test-${randomBytes(6).toString('hex')}`);
   try {
     await writeFile(probe, '');
   } catch (err) {
-    throw new Error(`cannot write in the folder ${dir}: ${(err as Error).message}`);
+    throw new Error(`cannot write in the folder ${dir}: ${(err as Error).message}`, { cause: err });
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
   }

@@ -1,7 +1,8 @@
 import { query } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
-import type { OutputFlow } from '../core/output-flow.js';
+import type { Runner, RunHandle, RunSpec } from '../core/ports.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
+import { RunCollector } from '../core/run-result.js';
 import type { UsageLimits } from '../core/usage-limits.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +13,7 @@ import { canonicalCallId, conversationKey, sessionContext, type SessionContext }
 import { planExtraBody, refusedFields, type ExtraBodyPlan, type ModelRefusals } from './extra-body.js';
 import { InputQueue } from './input-queue.js';
 import type { LiveSessions } from './live-sessions.js';
+import { poolRunTicket, type RunOrigin } from './pool-policy.js';
 import type { ProcessRegistry } from './process-registry.js';
 import {
   claimable,
@@ -30,31 +32,7 @@ import { toUsageLimitsReport } from './usage-limits-report.js';
 import type { Workspace } from './workspace.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
-export interface RunSpec {
-  request: BridgeRequest;
-  /** Model to ask Claude Code for; undefined for its default. */
-  sdkModel: string | undefined;
-  /** The model id the name resolved to, when known (what Claude Code's notes and the API call it). */
-  modelId?: string;
-  /** Aborted when the client leaves or a limit is hit; `reason` says why. */
-  signal: AbortSignal;
-  /** Held while the client does not read: the run's process is then not read either. */
-  flow?: OutputFlow;
-}
-
-/** A run in progress. */
-export interface RunHandle {
-  events: AsyncGenerator<RunEvent>;
-  /** End Claude's turn now (the answer is complete for the client); the run still ends with `end`. */
-  interrupt(): void;
-  /** Whether the stop sequences went to Claude's API, so that the answer can never contain one. */
-  readonly stopsSentUpstream: boolean;
-  /** The answer contained a stop sequence sent to the API: Claude Code did not apply its extra body. */
-  extraBodyIgnored(): void;
-}
-
-/** How a run got its Claude Code process (for metrics and tests). */
-export type RunOrigin = 'live' | 'spare' | 'cold';
+export type { RunOrigin } from './pool-policy.js';
 
 export interface RunnerDeps {
   config: Config;
@@ -86,7 +64,7 @@ interface RunState {
  * turn; any other is ended. Yields RunEvents; throws BridgeError; ending the
  * iteration early or aborting the signal ends the process.
  */
-export class ClaudeRunner {
+export class ClaudeRunner implements Runner {
   /** How many runs got their process which way. */
   readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
   /** False once Claude Code was seen to ignore CLAUDE_CODE_EXTRA_BODY (an organisation policy can disable it). */
@@ -169,29 +147,21 @@ export class ClaudeRunner {
     if (state.interrupted) normalizer.markInterrupted();
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config, plan.instructions));
     const { session, origin } = await this.acquireSession(spec, context, plan);
+    const ticket = poolRunTicket(this.deps.pool, origin);
     state.session = session;
     spec.flow?.attach(session.process);
     if (state.interrupted) session.interrupt();
-    let starting = origin === 'cold';
-    const started = (): void => {
-      if (!starting) return;
-      starting = false;
-      this.deps.pool.coldStartEnded();
-    };
     let parked = false;
-    let text = '';
-    const calls = new Map<number, { id: string; name: string; args: string }>();
+    const answer = new RunCollector();
     try {
       // Claude Code's first message (its start-up report) says the process is up.
-      for await (const event of session.turn(normalizer, signal, started)) {
-        if (event.type === 'text') text += event.text;
-        if (event.type === 'tool_call_start') calls.set(event.index, { id: event.id, name: event.name, args: '' });
-        if (event.type === 'tool_call_delta') calls.get(event.index)!.args += event.argumentsDelta;
+      for await (const event of session.turn(normalizer, signal, ticket.processUp)) {
+        answer.push(event);
         if (event.type === 'end') {
-          const answer = this.canContinue(request, event, normalizer, state.interrupted) ? answerTurn(text, [...calls.values()]) : undefined;
-          if (answer) {
-            session.awaitedToolCalls = [...normalizer.toolCallIds];
-            this.deps.live.park(conversationKey(context, [...request.turns, answer]), session);
+          const turn = this.canContinue(request, event, normalizer, state.interrupted) ? answerTurn(answer) : undefined;
+          if (turn) {
+            session.awaitedToolCalls = answer.partial().toolCalls.map((call) => call.id);
+            this.deps.live.park(conversationKey(context, [...request.turns, turn]), session);
             parked = true;
           } else {
             // Decided before the client hears of the end: Claude Code must not act on its own meanwhile.
@@ -201,15 +171,14 @@ export class ClaudeRunner {
         yield event.type === 'start' && plan.unapplied.length > 0 ? { ...event, unapplied: [...plan.unapplied] } : event;
       }
     } catch (err) {
-      if (err instanceof BridgeError && err.kind === 'authentication') this.deps.pool.discardAll();
+      ticket.failed(err);
       throw err;
     } finally {
       // A parked process must not stay held by a client that is gone.
       spec.flow?.detach();
       // A process that is not kept has nothing left to do for anyone: it ends at once.
       if (!parked) session.abandon();
-      started();
-      this.deps.pool.replenish();
+      ticket.ended();
     }
   }
 
@@ -228,7 +197,7 @@ export class ClaudeRunner {
   ): boolean {
     if (interrupted || request.outputFormat !== undefined) return false;
     if (end.stopReason === 'end_turn' || end.stopReason === 'stop_sequence') return true;
-    return end.stopReason === 'tool_use' && normalizer.toolCallIds.length > 0 && !normalizer.droppedToolCalls;
+    return end.stopReason === 'tool_use' && normalizer.handedBackAllToolCalls;
   }
 
   private async acquireSession(
@@ -250,7 +219,6 @@ export class ClaudeRunner {
     }
     this.note('cold');
     const session = await this.startCold(spec, plan);
-    this.deps.pool.coldStartBegan();
     return { session, origin: 'cold' };
   }
 
@@ -384,11 +352,12 @@ export class ClaudeRunner {
 }
 
 /** The answer as the client will send it back in its history, or undefined when its arguments are not JSON. */
-function answerTurn(text: string, calls: Array<{ id: string; name: string; args: string }>): Turn | undefined {
+function answerTurn(answer: RunCollector): Turn | undefined {
+  const { text, toolCalls } = answer.partial();
   const content: Extract<Turn, { role: 'assistant' }>['content'] = text ? [{ type: 'text', text }] : [];
-  for (const call of calls) {
+  for (const call of toolCalls) {
     try {
-      content.push({ type: 'tool_use', id: call.id, name: call.name, input: JSON.parse(call.args || '{}') as Record<string, unknown> });
+      content.push({ type: 'tool_use', id: call.id, name: call.name, input: JSON.parse(call.arguments || '{}') as Record<string, unknown> });
     } catch {
       return undefined;
     }

@@ -2,6 +2,7 @@ import type { Query, SDKMessage, SDKUserMessage } from '@anthropic-ai/claude-age
 import { BridgeError } from '../errors/bridge-error.js';
 import type { RunEvent, Turn } from '../core/types.js';
 import type { InputQueue } from './input-queue.js';
+import { initSessionId } from './sdk-message-shapes.js';
 import type { ProcessHandle } from './process-registry.js';
 import { ToolResultBroker } from './tool-result-broker.js';
 import type { SdkMessageNormalizer } from './sdk-message-normalizer.js';
@@ -161,9 +162,8 @@ export class ClaudeSession {
 
   /** Claude Code announces its session id at start; its transcript is then removed with the process. */
   private noteSession(message: SDKMessage): void {
-    if (message.type !== 'system' || (message as { subtype?: string }).subtype !== 'init') return;
-    const id = (message as { session_id?: unknown }).session_id;
-    if (typeof id !== 'string' || this.transcripts.has(id)) return;
+    const id = initSessionId(message);
+    if (id === undefined || this.transcripts.has(id)) return;
     this.transcripts.add(id);
     this.files.workspace.track(id);
   }

@@ -1,5 +1,5 @@
 import type { McpSdkServerConfigWithInstance } from '@anthropic-ai/claude-agent-sdk';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolSpec } from '../core/types.js';
 import type { ToolResultBroker } from './tool-result-broker.js';
@@ -11,7 +11,7 @@ export const CLIENT_TOOL_PREFIX = `mcp__${CLIENT_TOOL_SERVER}__`;
 
 /**
  * The client's functions as an in-process MCP server. It is built on the
- * MCP SDK's low-level Server rather than the Agent SDK's `tool()` helper so
+ * MCP SDK's low-level Server (inside an McpServer, which the Agent SDK takes) rather than the Agent SDK's `tool()` helper so
  * that Claude receives each JSON Schema exactly as the client wrote it (the
  * helper would round-trip it through zod and lose keywords). Its handler
  * never runs a tool: the bridge hands the call back to the client and the
@@ -19,7 +19,9 @@ export const CLIENT_TOOL_PREFIX = `mcp__${CLIENT_TOOL_SERVER}__`;
  * ToolResultBroker), for as long as `waitMs`.
  */
 export function clientToolServer(tools: readonly ToolSpec[], broker: ToolResultBroker, waitMs: number): McpSdkServerConfigWithInstance {
-  const server = new Server({ name: CLIENT_TOOL_SERVER, version: '1.0.0' }, { capabilities: { tools: {} } });
+  // The Agent SDK takes an McpServer; its low-level `server` carries the handlers (no tool is registered with the McpServer itself).
+  const instance = new McpServer({ name: CLIENT_TOOL_SERVER, version: '1.0.0' }, { capabilities: { tools: {} } });
+  const server = instance.server;
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: tools.map((t) => ({
       name: t.name,
@@ -38,6 +40,6 @@ export function clientToolServer(tools: readonly ToolSpec[], broker: ToolResultB
     name: CLIENT_TOOL_SERVER,
     // Claude Code must not give up on a call before the bridge does.
     timeout: waitMs,
-    instance: server as unknown as McpSdkServerConfigWithInstance['instance'],
+    instance,
   };
 }

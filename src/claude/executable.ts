@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { ExecutableInfo } from '../core/ports.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,12 +29,6 @@ export function bundledExecutablePath(): string | undefined {
   return undefined;
 }
 
-export interface ExecutableInfo {
-  path: string | undefined;
-  found: boolean;
-  version: string | undefined;
-  error: string | undefined;
-}
 
 /** Find the executable and ask its version (`claude --version`, a few milliseconds). */
 export async function inspectExecutable(configured: string | undefined): Promise<ExecutableInfo> {

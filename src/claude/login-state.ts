@@ -1,20 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BridgeError } from '../errors/bridge-error.js';
-import type { AccountSummary } from './model-catalog.js';
+import type { LoginMethod, LoginState, LoginStatus } from '../core/login.js';
+import type { AccountSummary } from '../core/ports.js';
 import { claudeConfigDir } from './workspace.js';
-
-export type LoginMethod = 'api_key' | 'oauth_token' | 'auth_token' | 'claude_login' | 'cloud_provider' | 'none';
-
-export interface LoginState {
-  /** ok: a request succeeded; failed: the last request was refused for its login; unknown: not yet tried. */
-  status: 'ok' | 'failed' | 'missing' | 'unknown';
-  method: LoginMethod;
-  /** What to do about it, when something is wrong or unknown. */
-  hint: string | undefined;
-  /** When status was last confirmed by a request (ISO time). */
-  checkedAt: string | undefined;
-}
 
 const HOW_TO_LOGIN =
   'Run `claude login` on this machine (the bridge uses the same login), or set CLAUDE_CODE_OAUTH_TOKEN (from `claude setup-token`) or ANTHROPIC_API_KEY before starting the bridge.';
@@ -83,7 +72,7 @@ export function loginFailureMessage(env: Readonly<Record<string, string | undefi
  * What is known of Claude Code's login: the method from the environment,
  * confirmed (or refuted) by the outcome of the latest request.
  */
-export class LoginTracker {
+export class LoginTracker implements LoginStatus {
   private lastOutcome: { ok: boolean; at: Date } | undefined;
 
   constructor(private readonly env: Readonly<Record<string, string | undefined>>) {}

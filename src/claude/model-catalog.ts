@@ -1,25 +1,13 @@
 import { query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import { FALLBACK_MODELS, resolveModelName, type ModelEntry, type ResolvedModel } from '../core/model-names.js';
+import type { ModelSnapshot, ModelSource } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
 import type { Workspace } from './workspace.js';
 
-export interface AccountSummary {
-  /** How Claude Code authenticates (never the credential itself). */
-  apiKeySource: string | undefined;
-  tokenSource: string | undefined;
-  apiProvider: string | undefined;
-}
-
-interface Snapshot {
-  entries: readonly ModelEntry[];
-  fetchedAt: number;
-  account: AccountSummary | undefined;
-  source: 'claude-code' | 'fallback';
-  error: string | undefined;
-}
+type Snapshot = ModelSnapshot;
 
 const FETCH_TIMEOUT_MS = 30_000;
 /** After a failed attempt, wait this long before asking Claude Code again. */
@@ -30,7 +18,7 @@ const RETRY_AFTER_FAILURE_MS = 60_000;
  * (`supportedModels()`) and reused for `modelsCacheMs`; the static fallback
  * list stands in until the first answer, or when Claude Code cannot be asked.
  */
-export class ModelCatalog {
+export class ModelCatalog implements ModelSource {
   private snapshot: Snapshot = {
     entries: FALLBACK_MODELS,
     fetchedAt: 0,
@@ -106,6 +94,7 @@ export class ModelCatalog {
     // control requests, and is closed without a single call to Claude.
     let release: () => void = () => undefined;
     const idle = new Promise<void>((resolve) => (release = resolve));
+    // eslint-disable-next-line require-yield -- the point: an input that never yields a message
     async function* noPrompt(): AsyncGenerator<SDKUserMessage> {
       await idle;
     }

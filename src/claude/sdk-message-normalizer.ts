@@ -1,6 +1,16 @@
-import type { SDKMessage, SDKRateLimitInfo, SDKResultMessage } from '@anthropic-ai/claude-agent-sdk';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { RunEvent, StopReason, Usage } from '../core/types.js';
+import {
+  readSdkMessage,
+  type ApiRetryShape,
+  type AssistantShape,
+  type ContentBlockShape,
+  type DeltaShape,
+  type RateLimitInfoShape,
+  type ResultShape,
+  type StreamEventShape,
+  type UsageShape,
+} from './sdk-message-shapes.js';
 import { classifyUpstreamFailure } from './upstream-errors.js';
 
 /** The tool Claude Code offers for structured output (`outputFormat`). */
@@ -24,51 +34,45 @@ export interface NormalizerOptions {
    */
   usageFromStream?: boolean;
   /** Hears each report of the account's usage limits (subscription logins only). */
-  onRateLimit?: (info: SDKRateLimitInfo) => void;
+  onRateLimit?: (info: RateLimitInfoShape) => void;
 }
 
-const STOP_REASONS: ReadonlySet<string> = new Set(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal']);
+const STOP_REASONS: ReadonlySet<string> = new Set<StopReason>(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal']);
+
+function isStopReason(raw: string): raw is StopReason {
+  return STOP_REASONS.has(raw);
+}
 
 function toStopReason(raw: string | null | undefined): StopReason {
-  if (raw && STOP_REASONS.has(raw)) return raw as StopReason;
+  if (raw && isStopReason(raw)) return raw;
   if (raw === 'model_context_window_exceeded') return 'max_tokens';
   return 'end_turn';
 }
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const num = (v: number | null | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-function toUsage(raw: Record<string, unknown> | undefined): Usage {
-  const details = raw?.output_tokens_details as { thinking_tokens?: unknown } | undefined;
+function toUsage(raw: UsageShape | undefined): Usage {
   const usage: Usage = {
     input_tokens: num(raw?.input_tokens),
     output_tokens: num(raw?.output_tokens),
     cache_read_input_tokens: num(raw?.cache_read_input_tokens),
     cache_creation_input_tokens: num(raw?.cache_creation_input_tokens),
   };
-  if (typeof details?.thinking_tokens === 'number') usage.thinking_tokens = details.thinking_tokens;
+  const thinking = raw?.output_tokens_details?.thinking_tokens;
+  if (typeof thinking === 'number') usage.thinking_tokens = thinking;
   return usage;
 }
 
 /** Totals across models, for runs whose per-turn usage was cut short (an interrupt). */
-function usageFromModelUsage(modelUsage: Record<string, Record<string, unknown>> | undefined): Usage {
+function usageFromModelUsage(modelUsage: ResultShape['modelUsage']): Usage {
   const usage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
-  for (const m of Object.values(modelUsage ?? {})) {
+  for (const m of Object.values(modelUsage)) {
     usage.input_tokens += num(m.inputTokens);
     usage.output_tokens += num(m.outputTokens);
     usage.cache_read_input_tokens += num(m.cacheReadInputTokens);
     usage.cache_creation_input_tokens += num(m.cacheCreationInputTokens);
   }
   return usage;
-}
-
-interface ContentBlockLike {
-  type: string;
-  text?: string;
-  thinking?: string;
-  signature?: string;
-  id?: string;
-  name?: string;
-  input?: unknown;
 }
 
 type BlockRole = { kind: 'tool'; index: number } | { kind: 'structured' } | { kind: 'dropped' };
@@ -94,36 +98,40 @@ export class SdkMessageNormalizer {
   private nextToolIndex = 0;
   private structuredAnswers = 0;
   private interrupted = false;
-  /** Ids of the client tool calls handed back, in order. */
-  readonly toolCallIds: string[] = [];
   /** Some tool calls were not handed back (parallel calls were turned off). */
-  droppedToolCalls = false;
+  private droppedToolCalls = false;
   /** Usage summed over the messages of this turn, counted from the stream. */
   private readonly turnUsage: Usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
   /** Usage of the message being streamed, for runs that end before Claude Code's result. */
-  private streamUsage: Record<string, unknown> = {};
+  private streamUsage: UsageShape = {};
   /** The latest report of the account's usage limits in this run. */
-  private rateLimit: SDKRateLimitInfo | undefined;
+  private rateLimit: RateLimitInfoShape | undefined;
 
   constructor(private readonly options: NormalizerOptions) {}
+
+  /** Claude called client tools and every call was handed back (none dropped because parallel calls are off). */
+  get handedBackAllToolCalls(): boolean {
+    return this.nextToolIndex > 0 && !this.droppedToolCalls;
+  }
 
   /** The runner interrupted the turn (the answer is complete for the client). */
   markInterrupted(): void {
     this.interrupted = true;
   }
 
-  push(message: SDKMessage): RunEvent[] {
+  /** One SDK message (read through sdk-message-shapes: a message whose fields are not as expected throws). */
+  push(raw: unknown): RunEvent[] {
     if (this.done) return [];
-    if ('parent_tool_use_id' in message && message.parent_tool_use_id) return [];
+    const message = readSdkMessage(raw);
     switch (message.type) {
       case 'stream_event':
-        return this.interrupted ? [] : this.onStreamEvent(message.event as unknown as { type: string; [k: string]: unknown });
+        return this.interrupted || !message.event ? [] : this.onStreamEvent(message.event);
       case 'assistant':
         return this.onAssistant(message);
       case 'result':
         return this.onResult(message);
       case 'system':
-        this.onSystem(message as unknown as { subtype: string; [k: string]: unknown });
+        this.onRetry(message);
         return [];
       case 'rate_limit_event':
         this.rateLimit = message.rate_limit_info;
@@ -156,10 +164,10 @@ export class SdkMessageNormalizer {
     return events.length === 0 ? events : [...this.start(), ...events];
   }
 
-  private onStreamEvent(event: { type: string; [k: string]: unknown }): RunEvent[] {
+  private onStreamEvent(event: StreamEventShape): RunEvent[] {
     switch (event.type) {
       case 'message_start': {
-        const msg = event.message as { id: string; model: string; usage?: Record<string, unknown> };
+        const msg = event.message;
         this.streamedMessageIds.add(msg.id);
         this.blockRoles = new Map();
         this.streamUsage = { ...msg.usage };
@@ -167,14 +175,12 @@ export class SdkMessageNormalizer {
         return [];
       }
       case 'content_block_start':
-        return this.withStart(this.onBlockStart(event.index as number, event.content_block as ContentBlockLike));
+        return this.withStart(this.onBlockStart(event.index, event.content_block));
       case 'content_block_delta':
-        return this.withStart(
-          this.onDelta(event.index as number, event.delta as { type: string; text?: string; thinking?: string; signature?: string; partial_json?: string }),
-        );
+        return this.withStart(this.onDelta(event.index, event.delta));
       case 'message_delta': {
-        const delta = event.delta as { stop_reason?: string | null; stop_sequence?: string | null };
-        Object.assign(this.streamUsage, event.usage as Record<string, unknown> | undefined);
+        const delta = event.delta;
+        Object.assign(this.streamUsage, event.usage);
         const usage = toUsage(this.streamUsage);
         this.turnUsage.input_tokens += usage.input_tokens;
         this.turnUsage.output_tokens += usage.output_tokens;
@@ -184,12 +190,10 @@ export class SdkMessageNormalizer {
         if (delta.stop_sequence) this.stopSequence = delta.stop_sequence;
         return this.endsTurnHere(delta.stop_reason) ? this.endNow(toStopReason(delta.stop_reason)) : [];
       }
-      default:
-        return [];
     }
   }
 
-  private onBlockStart(blockIndex: number, block: ContentBlockLike): RunEvent[] {
+  private onBlockStart(blockIndex: number, block: ContentBlockShape): RunEvent[] {
     if (block.type !== 'tool_use') return [];
     if (this.options.structuredOutput && block.name === STRUCTURED_OUTPUT_TOOL) {
       // A second attempt means Claude Code refused the first (it did not
@@ -208,15 +212,11 @@ export class SdkMessageNormalizer {
       return [];
     }
     const index = this.nextToolIndex++;
-    this.toolCallIds.push(block.id ?? '');
     this.blockRoles.set(blockIndex, { kind: 'tool', index });
     return [{ type: 'tool_call_start', index, id: block.id ?? '', name: this.clientToolName(block.name ?? '') }];
   }
 
-  private onDelta(
-    blockIndex: number,
-    delta: { type: string; text?: string; thinking?: string; signature?: string; partial_json?: string },
-  ): RunEvent[] {
+  private onDelta(blockIndex: number, delta: DeltaShape): RunEvent[] {
     const role = this.blockRoles.get(blockIndex);
     if (delta.type === 'text_delta' && delta.text) {
       // With structured output the answer is the JSON; prose around it is not part of it.
@@ -247,15 +247,9 @@ export class SdkMessageNormalizer {
     return this.withStart([{ type: 'end', stopReason, stopSequence: null, usage: toUsage(this.streamUsage) }]);
   }
 
-  private onAssistant(message: Extract<SDKMessage, { type: 'assistant' }>): RunEvent[] {
-    const extra = message as unknown as {
-      is_api_error_message?: boolean;
-      api_error_status?: number | null;
-      api_error?: string;
-      api_error_params?: { rate_limit_info?: SDKRateLimitInfo };
-      request_id?: string;
-    };
-    const content = (message.message.content ?? []) as ContentBlockLike[];
+  private onAssistant(message: AssistantShape): RunEvent[] {
+    const extra = message;
+    const content = message.message.content ?? [];
     if (extra.is_api_error_message || message.message.model === '<synthetic>') {
       if (this.interrupted) return [];
       const text = content.map((b) => b.text ?? '').join('');
@@ -290,16 +284,15 @@ export class SdkMessageNormalizer {
     return this.withStart(events);
   }
 
-  private onSystem(message: { subtype: string; [k: string]: unknown }): void {
-    if (message.subtype !== 'api_retry') return;
-    const kind = message.error as string | undefined;
-    const attempt = (message.attempt as number | undefined) ?? 1;
+  private onRetry(message: ApiRetryShape): void {
+    const kind = message.error;
+    const attempt = message.attempt;
     // A login problem does not get better by waiting; anything else may be
     // retried as often as configured before the client hears about it, as
     // long as nothing of the failed attempt has reached the client (a retry
     // starts the answer over, and what was sent cannot be taken back).
     if (kind === 'authentication_failed' || attempt > this.options.upstreamRetries || this.started) {
-      const status = (message.error_status as number | null | undefined) ?? null;
+      const status = message.error_status;
       throw classifyUpstreamFailure({
         status,
         kind,
@@ -307,16 +300,16 @@ export class SdkMessageNormalizer {
           status === null
             ? "the connection to Claude's API failed or its answer broke off (Claude Code would retry; --upstream-retries lets it while nothing has been sent)"
             : `Claude's API answered with HTTP ${status} (${kind ?? 'unknown'})`,
-        retryDelayMs: message.retry_delay_ms as number | undefined,
+        ...(message.retry_delay_ms !== undefined ? { retryDelayMs: message.retry_delay_ms } : {}),
       });
     }
   }
 
-  private onResult(message: SDKResultMessage): RunEvent[] {
+  private onResult(message: ResultShape): RunEvent[] {
     this.done = true;
-    const usage = toUsage(message.usage as unknown as Record<string, unknown>);
+    const usage = toUsage(message.usage);
     if (this.interrupted) {
-      const modelUsage = usageFromModelUsage(message.modelUsage as unknown as Record<string, Record<string, unknown>>);
+      const modelUsage = usageFromModelUsage(message.modelUsage);
       return this.withStart([{ type: 'end', stopReason: 'end_turn', stopSequence: null, usage: modelUsage }]);
     }
     if (message.subtype === 'success' && !message.is_error) {
@@ -334,7 +327,7 @@ export class SdkMessageNormalizer {
         { type: 'end', stopReason, stopSequence: stopReason === 'stop_sequence' ? this.stopSequence : null, usage },
       ]);
     }
-    const extra = message as unknown as { api_error_status?: number | null; result?: string; errors?: string[] };
+    const extra = message;
     if (message.subtype === 'success' || extra.api_error_status) {
       throw classifyUpstreamFailure({
         status: extra.api_error_status ?? null,

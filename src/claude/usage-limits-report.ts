@@ -1,7 +1,12 @@
-import type { SDKRateLimitInfo } from '@anthropic-ai/claude-agent-sdk';
 import type { UsageLimitsReport, UsageWindow } from '../core/usage-limits.js';
+import type { RateLimitInfoShape } from './sdk-message-shapes.js';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** A field of a value that may or may not be an object. */
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
 
 /**
  * The bridge's report of a `rate_limit_event`. Claude Code derives it from
@@ -9,11 +14,10 @@ const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFi
  * per-window figures (`unifiedWindows`) are not in the SDK's types yet, so
  * they are read with care. Undefined for a report that says nothing of the plan.
  */
-export function toUsageLimitsReport(info: SDKRateLimitInfo, now = new Date()): UsageLimitsReport | undefined {
-  const raw = info as SDKRateLimitInfo & { unifiedWindows?: Record<string, { utilization?: unknown; resetsAt?: unknown }> };
+export function toUsageLimitsReport(info: RateLimitInfoShape, now = new Date()): UsageLimitsReport | undefined {
   const windows: Record<string, UsageWindow> = {};
-  for (const [name, window] of Object.entries(raw.unifiedWindows ?? {})) {
-    windows[name] = { utilization: num(window?.utilization), resetsAt: num(window?.resetsAt) };
+  for (const [name, window] of Object.entries(info.unifiedWindows ?? {})) {
+    windows[name] = { utilization: num(field(window, 'utilization')), resetsAt: num(field(window, 'resetsAt')) };
   }
   // The limiting window's own figures, when the per-window list does not name it.
   if (info.rateLimitType && !windows[info.rateLimitType]) {

@@ -1,7 +1,7 @@
 import { inspectExecutable } from '../claude/executable.js';
-import { SETTINGS, isLoopback, type Config, type SettingSpec } from '../config.js';
+import { SETTINGS, formatSetting, isLoopback, type Config, type SettingSpec } from '../config.js';
 import type { RunningServer } from '../server.js';
-import { describeLoginState } from './describe-login.js';
+import { describeLoginState } from '../core/login.js';
 
 /** What the start-up banner says, one entry per line. */
 export interface BannerFacts {
@@ -21,10 +21,6 @@ export interface BannerOptions {
   /** How long to wait for Claude Code's model list before showing what is known. */
   catalogWaitMs: number;
   settings?: readonly SettingSpec[];
-}
-
-function showSetting(spec: SettingSpec, value: unknown): string {
-  return spec.showValue ? spec.showValue(value) : String(value);
 }
 
 function hasValue(value: unknown): boolean {
@@ -49,7 +45,7 @@ function describeAuth(config: Config, settings: readonly SettingSpec[]): { text:
 function describeLimits(config: Config, settings: readonly SettingSpec[]): string {
   const limits = settings.filter((s) => s.banner === 'limit');
   if (limits.length === 0) return 'none';
-  return limits.map((s) => `${s.flag.slice(2)} ${showSetting(s, config[s.key])}`).join(', ');
+  return limits.map((s) => `${s.flag.slice(2)} ${formatSetting(s, config[s.key])}`).join(', ');
 }
 
 function describeModels(server: RunningServer): string {

@@ -1,8 +1,9 @@
-import { inspectExecutable, type ExecutableInfo } from '../claude/executable.js';
-import { loginMethod, type LoginMethod } from '../claude/login-state.js';
+import { inspectExecutable } from '../claude/executable.js';
+import { loginMethod } from '../claude/login-state.js';
+import { describeLoginMethod, type LoginMethod } from '../core/login.js';
+import type { ExecutableInfo } from '../core/ports.js';
 import type { Config } from '../config.js';
 import type { BridgeError } from '../errors/bridge-error.js';
-import { describeLoginMethod } from './describe-login.js';
 import { probeLogin } from './login-probe.js';
 import { checkPort, runningBridgeVersion } from './port-check.js';
 

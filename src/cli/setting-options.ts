@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { SETTINGS, type SettingSpec } from '../config.js';
+import { SETTINGS, shownDefault, type SettingSpec } from '../config.js';
 
 /**
  * Every setting in the table becomes a flag, with its environment variable
@@ -10,7 +10,7 @@ import { SETTINGS, type SettingSpec } from '../config.js';
 export function addSettingOptions(command: Command, settings: readonly SettingSpec[] = SETTINGS): Command {
   for (const spec of settings) {
     const flags = spec.arg ? `${spec.flag} ${spec.arg}` : spec.flag;
-    command.addOption(new Option(flags, `${spec.description} (env ${spec.env}; default ${spec.shownDefault})`));
+    command.addOption(new Option(flags, `${spec.description} (env ${spec.env}; default ${shownDefault(spec)})`));
     if (!spec.arg) {
       // A switch set to true in the environment can still be turned off for one start.
       command.addOption(new Option(`--no-${spec.flag.slice(2)}`, `Turn ${spec.flag} off, whatever ${spec.env} says`));

@@ -1,6 +1,5 @@
-import type { ModelCatalog } from '../claude/model-catalog.js';
-import type { ClaudeRunner, RunHandle } from '../claude/claude-runner.js';
-import type { LoginTracker } from '../claude/login-state.js';
+import type { LoginStatus } from './login.js';
+import type { ModelSource, Runner, RunHandle } from './ports.js';
 import { listedModelIds, type ResolvedModel } from './model-names.js';
 import { BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
@@ -11,10 +10,9 @@ import type { BridgeRequest, RunEvent } from './types.js';
 import type { UsageLimits } from './usage-limits.js';
 
 export interface CompletionDeps {
-  catalog: Pick<ModelCatalog, 'resolve' | 'list'>;
-  /** Starts a run; ClaudeRunner in the server, a replay of recorded runs in the in-memory tests. */
-  runner: Pick<ClaudeRunner, 'start'>;
-  login: LoginTracker;
+  catalog: ModelSource;
+  runner: Runner;
+  login: LoginStatus;
   limiter: ConcurrencyLimiter;
   logger: Logger;
   requestTimeoutMs: number;

@@ -57,7 +57,6 @@ export class RequestTrace {
   private ttftMs: number | undefined;
   private error: RequestRecord['error'];
   private readonly collector = new RunCollector();
-  private endEvent: Extract<RunEvent, { type: 'end' }> | undefined;
   private sawRun = false;
   private readonly cleanups: Array<() => void> = [];
 
@@ -92,7 +91,6 @@ export class RequestTrace {
         for (const o of this.observers) o.firstOutput?.(this, this.ttftMs);
       }
       this.collector.push(event);
-      if (event.type === 'end') this.endEvent = event;
       yield event;
     }
   }
@@ -126,8 +124,8 @@ export class RequestTrace {
       answeredBy: partial && partial.model !== 'unknown' ? partial.model : undefined,
       request: this.requestBody,
       answer: partial ? { text: partial.text, toolCalls: partial.toolCalls } : undefined,
-      stopReason: this.endEvent?.stopReason,
-      usage: this.endEvent?.usage,
+      stopReason: this.collector.ending?.stopReason,
+      usage: this.collector.ending?.usage,
       ttftMs: this.ttftMs,
       durationMs: Math.round(performance.now() - this.started),
       status,

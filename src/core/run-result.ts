@@ -17,7 +17,12 @@ export interface RunResult {
   usage: Usage;
 }
 
-/** Gather a run's events into one result; pure, one event at a time. */
+/**
+ * Gather a run's events into one result; pure, one event at a time. The one
+ * accumulator of run events: the non-streamed Chat answer, the request's
+ * trace and the runner (for the turn a live session is parked with) all read
+ * it.
+ */
 export class RunCollector {
   private model = 'unknown';
   private text = '';
@@ -48,6 +53,11 @@ export class RunCollector {
         this.end = event;
         break;
     }
+  }
+
+  /** The run's `end` event, once it came. */
+  get ending(): Extract<RunEvent, { type: 'end' }> | undefined {
+    return this.end;
   }
 
   /** What has been gathered so far, ended or not (for logs of runs that failed midway). */

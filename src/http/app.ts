@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import type { ModelCatalog } from '../claude/model-catalog.js';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { ModelSource } from '../core/ports.js';
 import type { RequestObserver } from '../core/request-trace.js';
 import { BridgeError, toBridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
@@ -27,7 +28,7 @@ export interface AppDeps {
   messages: MessagesRouteDeps;
   responses: ResponsesRouteDeps;
   health: HealthDeps;
-  catalog: ModelCatalog;
+  catalog: ModelSource;
   observers: readonly RequestObserver[];
   apiKeys: readonly string[];
   corsOrigins: readonly string[];
@@ -40,18 +41,6 @@ export interface AppDeps {
   statusPage?: StatusPageDeps;
 }
 
-/** Every route and the methods it answers, so other methods get a 405 rather than a 404. */
-const ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
-  ['/health', ['GET']],
-  ['/metrics', ['GET']],
-  ['/v1/models', ['GET']],
-  ['/v1/models/:id{.+}', ['GET']],
-  ['/v1/chat/completions', ['POST']],
-  ['/v1/messages', ['POST']],
-  ['/v1/messages/count_tokens', ['POST']],
-  ['/v1/responses', ['POST']],
-  ['/v1/responses/:id', ['GET', 'DELETE']],
-];
 
 /** Routes that pages of the origins in --cors-origins may call; the rest (the status page and its data) are for the bridge's own page. */
 function isSharedRoute(path: string): boolean {
@@ -93,7 +82,25 @@ export function createApp(deps: AppDeps): Hono {
     app.use('/v1/*', requireApiKey(deps.apiKeys));
     app.use('/metrics', requireApiKey(deps.apiKeys));
   }
-  for (const [path, methods] of ROUTES) if (methods.includes('POST')) app.use(path, guardJsonBody(deps.maxBodyBytes));
+  // A path that exists answered with the wrong method is a 405 naming the methods it answers,
+  // found from the routes themselves (HEAD, answered for every GET route, is left unnamed).
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => {
+        const allowed = methods.filter((method) => method !== 'HEAD');
+        c.header('Allow', allowed.join(', '));
+        return errorResponse(
+          c,
+          new BridgeError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}.`, {
+            code: 'method_not_allowed',
+          }),
+        );
+      },
+    }),
+  );
+  app.use('/v1/*', guardJsonBody(deps.maxBodyBytes));
 
   registerHealth(app, deps.health);
   app.get('/metrics', async (c) => c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }));
@@ -102,17 +109,6 @@ export function createApp(deps: AppDeps): Hono {
   registerAnthropicMessages(app, deps.messages);
   registerResponses(app, deps.responses);
 
-  for (const [path, methods] of ROUTES) {
-    app.all(path, (c) => {
-      c.header('Allow', methods.join(', '));
-      return errorResponse(
-        c,
-        new BridgeError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(' or ')}.`, {
-          code: 'method_not_allowed',
-        }),
-      );
-    });
-  }
   app.notFound((c) =>
     errorResponse(c, new BridgeError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' })),
   );

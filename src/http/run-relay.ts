@@ -25,35 +25,62 @@ export interface StreamTranslator {
 
 export interface StartedRun {
   model: ResolvedModel;
-  /** The run's events, watched by the request's trace. */
+  /**
+   * The run's first event, if it came within the wait given to startRun;
+   * undefined when it is still on its way (the stream then starts without it).
+   */
+  first: IteratorResult<RunEvent> | undefined;
+  /** All of the run's events, the first included, watched by the request's trace. */
   events: AsyncGenerator<RunEvent>;
   /** Held while the client does not read, so that Claude Code is not read either. */
   flow: OutputFlow;
 }
 
-/**
- * Open a run through the shared pipeline and let the trace watch it. The
- * model is resolved here (an unknown one fails now, as a plain HTTP error);
- * the caller then awaits the first event before it commits any headers.
- * Whatever happens to the request afterwards, its end ends the run, which
- * gives back the run's concurrency slot (or its place in the queue).
- */
-export async function startRun(service: CompletionService, trace: RequestTrace, request: BridgeRequest, signal: AbortSignal): Promise<StartedRun> {
-  const run = await service.open(request, signal);
-  const events = trace.watch(run.events);
-  trace.onFinish(() => void events.return(undefined).catch(() => undefined));
-  return { model: run.model, events, flow: run.flow };
+export interface StartOptions {
+  /**
+   * How long to wait for the first event before answering without it: a
+   * streamed answer waits one keep-alive interval, a plain one until the
+   * answer starts (Infinity).
+   */
+  waitMs: number;
 }
 
 /**
- * The run's first event, if it comes within `ms`; undefined if it is still
- * on its way (a failure before then still throws). Every streamed answer
- * waits this long before it commits to a 200 stream: a request refused
- * quickly (login, limits, a usage-policy answer) keeps its HTTP status, which
- * clients act on, while one that is slow to start (queued, Claude Code
+ * Open a run through the shared pipeline, let the trace watch it, and wait
+ * for its first event: the one first-event rule of every route. The model is
+ * resolved here (an unknown one fails now, as a plain HTTP error), and a
+ * failure before the first event throws, so the request keeps its HTTP
+ * status, which clients act on (login, limits, a usage-policy answer). A
+ * streamed request still waiting after `waitMs` (queued, Claude Code
  * starting, Claude thinking) gets its stream and keep-alives before a proxy
- * or client gives up on a silent connection.
+ * or client gives up on a silent connection. Whatever happens to the request
+ * afterwards, its end ends the run, which gives back the run's concurrency
+ * slot (or its place in the queue).
  */
+export async function startRun(
+  service: CompletionService,
+  trace: RequestTrace,
+  request: BridgeRequest,
+  signal: AbortSignal,
+  options: StartOptions,
+): Promise<StartedRun> {
+  const run = await service.open(request, signal);
+  const watched = trace.watch(run.events);
+  trace.onFinish(() => void watched.return(undefined).catch(() => undefined));
+  const pending = watched.next();
+  // A late first event that fails is read (and reported) by the stream; until then it is not unhandled.
+  pending.catch(() => undefined);
+  const first = Number.isFinite(options.waitMs) ? await firstEventWithin(pending, options.waitMs) : await pending;
+  async function* events(): AsyncGenerator<RunEvent> {
+    const head = await pending;
+    if (head.done) return;
+    yield head.value;
+    yield* watched;
+  }
+  return { model: run.model, first, events: events(), flow: run.flow };
+}
+
+/** The first event, if it comes within `ms`; undefined if it is still on its way (a failure before then still throws). */
 export async function firstEventWithin(first: Promise<IteratorResult<RunEvent>>, ms: number): Promise<IteratorResult<RunEvent> | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
@@ -70,13 +97,9 @@ export const KEEP_ALIVE_COMMENT: SseFrame = { comment: 'keep-alive' };
 export interface RelayOptions {
   trace: RequestTrace;
   logger: Logger;
-  events: AsyncGenerator<RunEvent>;
-  /** The run's backpressure: held while the client does not read. */
-  flow?: OutputFlow;
-  /** The first event, already awaited (or still on its way, when the stream starts before it). */
-  first: IteratorResult<RunEvent> | Promise<IteratorResult<RunEvent>>;
-  /** Frames sent before the run's events. */
-  opening?: SseFrame[];
+  run: Pick<StartedRun, 'first' | 'events' | 'flow'>;
+  /** Frames that open a stream whose first event is still on its way (a keep-alive, or the wire's own opening event). */
+  lateOpening: () => SseFrame[];
   /** After this long without a frame written, send `frame` (and again each time the silence lasts as long). */
   keepAlive?: { intervalMs: number; frame: SseFrame };
 }
@@ -95,7 +118,8 @@ async function write(writer: SseWriter, frame: SseFrame): Promise<void> {
  * the last byte is out.
  */
 export function relayRun(c: Context, translator: StreamTranslator, options: RelayOptions): Response {
-  const { trace, logger, events } = options;
+  const { trace, logger, run } = options;
+  const { events } = run;
   trace.streaming = true;
   // A client that does not read holds the run's Claude Code output back (options.flow).
   return sseResponse(c, async (writer) => {
@@ -125,9 +149,7 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
     };
     try {
       armKeepAlive();
-      await send(options.opening ?? []);
-      const first = await options.first;
-      if (!first.done) await send(await translator.push(first.value));
+      if (!run.first) await send(options.lateOpening());
       for await (const event of events) {
         if (writer.aborted) break;
         await send(await translator.push(event));
@@ -144,5 +166,5 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
       await events.return(undefined);
       trace.finish(200);
     }
-  }, { flow: options.flow });
+  }, { flow: run.flow });
 }

@@ -1,5 +1,5 @@
-import { DEFAULT_SYSTEM_PROMPT, SETTINGS, type Config, type SettingSpec } from '../config.js';
-import type { ShownSetting } from './status-api-types.js';
+import { DEFAULT_SYSTEM_PROMPT, SETTINGS, formatSetting, type Config, type SettingSpec } from '../config.js';
+import type { ShownSetting } from '../status-api/status-api-types.js';
 
 /**
  * How the status page shows each setting it shows, by setting key. The list
@@ -7,47 +7,39 @@ import type { ShownSetting } from './status-api-types.js';
  * someone decides it is safe to show. Keys, paths and prompt text are never
  * shown, only whether they are set.
  */
-const SHOWN: Record<string, (value: unknown) => string> = {
-  apiKeys: (v) => ((v as string[]).length > 0 ? `on (${(v as string[]).length} key${(v as string[]).length === 1 ? '' : 's'})` : 'off'),
-  corsOrigins: (v) => ((v as string[]).length > 0 ? (v as string[]).join(', ') : 'off'),
-  allowedHosts: (v) => ((v as string[]).length > 0 ? (v as string[]).join(', ') : 'none'),
-  maxConcurrent: String,
-  maxQueue: String,
-  queueTimeoutMs: secondsOf,
-  requestTimeoutMs: secondsOf,
-  idleTimeoutMs: secondsOf,
-  maxBodyBytes: sizeOf,
-  maxConnections: String,
-  upstreamRetries: String,
+const SHOWN: { [K in keyof Config]?: 'value' | ((value: Config[K]) => string) } = {
+  apiKeys: (v) => (v.length > 0 ? `on (${v.length} key${v.length === 1 ? '' : 's'})` : 'off'),
+  corsOrigins: (v) => (v.length > 0 ? v.join(', ') : 'off'),
+  allowedHosts: 'value',
+  maxConcurrent: 'value',
+  maxQueue: 'value',
+  queueTimeoutMs: 'value',
+  requestTimeoutMs: 'value',
+  idleTimeoutMs: 'value',
+  maxBodyBytes: 'value',
+  maxConnections: 'value',
+  upstreamRetries: 'value',
   poolSize: (v) => (v === 0 ? 'off' : String(v)),
   liveSessions: (v) => (v === 0 ? 'off' : String(v)),
-  keepAliveMs: secondsOf,
-  planLimitsOnly: onOff,
-  reasoning: onOff,
+  keepAliveMs: 'value',
+  planLimitsOnly: 'value',
+  reasoning: 'value',
   defaultSystemPrompt: (v) => (v === DEFAULT_SYSTEM_PROMPT ? 'the neutral default' : 'custom'),
   logDir: (v) => (v === undefined ? 'off' : 'on'),
 };
 
-function secondsOf(value: unknown): string {
-  return `${(value as number) / 1000} s`;
-}
-
-function onOff(value: unknown): string {
-  return value ? 'on' : 'off';
-}
-
-function sizeOf(value: unknown): string {
-  const bytes = value as number;
-  if (bytes % (1024 * 1024) === 0) return `${bytes / 1024 / 1024} MB`;
-  if (bytes % 1024 === 0) return `${bytes / 1024} KB`;
-  return `${bytes} bytes`;
+/** A setting as the page shows it: its own words where the table says so, else the one formatter every view shares. */
+function show<K extends keyof Config>(spec: SettingSpec, key: K, config: Config): string | undefined {
+  const how = SHOWN[key] as 'value' | ((value: Config[K]) => string) | undefined;
+  if (how === undefined) return undefined;
+  return how === 'value' ? formatSetting(spec, config[key]) : how(config[key]);
 }
 
 /** The settings the page shows, in the settings table's order. */
 export function shownSettings(config: Config, settings: readonly SettingSpec[] = SETTINGS): ShownSetting[] {
   return settings.flatMap((spec) => {
-    const show = SHOWN[spec.key];
-    if (!show) return [];
-    return [{ flag: spec.flag, env: spec.env, value: show(config[spec.key]), description: spec.description }];
+    const value = show(spec, spec.key, config);
+    if (value === undefined) return [];
+    return [{ flag: spec.flag, env: spec.env, value, description: spec.description }];
   });
 }

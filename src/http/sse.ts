@@ -24,6 +24,14 @@ const HIGH_WATER_MARK = 64 * 1024;
  * a backlog) costs a write per few milliseconds rather than one per token.
  */
 const MIN_WRITE_INTERVAL_MS = 8;
+/**
+ * Writes that may wait for a slow client at once. A run's stream awaits each
+ * write (and has at most a keep-alive beside it), but the status page's feed
+ * writes without waiting: past this many (a burst of a few hundred events,
+ * about a megabyte), the client is not reading at all, and its stream is
+ * ended rather than left to grow (the page reconnects).
+ */
+export const MAX_WAITING_WRITES = 256;
 
 function frame(data: string, event?: string): string {
   const lines = data
@@ -39,7 +47,13 @@ export interface SseOptions {
 }
 
 /**
- * A server-sent-events response. Events are written as soon as they are
+ * A server-sent-events response. Not hono/streaming's streamSSE: that writes
+ * each event on its own through a TransformStream (one socket write per
+ * token), keeps no byte count to hold Claude Code back by, and queues writes
+ * that nobody awaits without a bound; this one batches, applies
+ * backpressure, and bounds what a stalled client can make it hold.
+ *
+ * Events are written as soon as they are
  * produced; those produced together, or within a few milliseconds of
  * the previous write, leave in one write rather than one each, which keeps
  * the bridge's cost per token small on long answers without holding any
@@ -55,7 +69,15 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
   let flushScheduled = false;
   let lastWrite = 0;
   let cancelled = false;
-  let drained: (() => void) | undefined;
+  /** Writers waiting for the client to read (several: a run and its keep-alive, or the status feed's). */
+  let waiting: Array<() => void> = [];
+  const wake = () => {
+    if (waiting.length === 0) return;
+    const woken = waiting;
+    waiting = [];
+    for (const resolve of woken) resolve();
+    options.flow?.release();
+  };
 
   const body = new ReadableStream<Uint8Array>(
     {
@@ -63,12 +85,11 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
         controller = ctrl;
       },
       pull() {
-        drained?.();
-        drained = undefined;
+        wake();
       },
       cancel() {
         cancelled = true;
-        drained?.();
+        wake();
       },
     },
     { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
@@ -82,8 +103,17 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     lastWrite = performance.now();
   };
 
+  /** The client stopped reading: drop what is held for it and end its stream. */
+  const giveUp = () => {
+    cancelled = true;
+    pending = '';
+    controller.error(new Error('the client stopped reading'));
+    wake();
+  };
+
   const queue = async (text: string) => {
     if (cancelled) return;
+    if (waiting.length >= MAX_WAITING_WRITES) return giveUp();
     pending += text;
     // A burst may not grow past the bound before the next write: it goes to the stream now.
     if (pending.length >= HIGH_WATER_MARK) flush();
@@ -95,11 +125,7 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     }
     if ((controller.desiredSize ?? 1) <= 0 && !cancelled) {
       options.flow?.hold();
-      try {
-        await new Promise<void>((resolve) => (drained = resolve));
-      } finally {
-        options.flow?.release();
-      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
     }
   };
 
@@ -118,6 +144,7 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     .finally(() => {
       flush();
       if (!cancelled) controller.close();
+      wake();
     });
 
   return c.newResponse(body, 200, {

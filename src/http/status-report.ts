@@ -1,7 +1,5 @@
-import type { ExecutableInfo } from '../claude/executable.js';
-import type { LoginTracker } from '../claude/login-state.js';
-import type { ModelCatalog } from '../claude/model-catalog.js';
-import { describeLoginMethod } from '../cli/describe-login.js';
+import { describeLoginMethod, type LoginStatus } from '../core/login.js';
+import type { ExecutableInfo, ModelSource } from '../core/ports.js';
 import type { Config } from '../config.js';
 import type { LimiterStats } from '../core/limiter.js';
 import type { UsageLimits } from '../core/usage-limits.js';
@@ -10,7 +8,7 @@ import type { ActivityLog, RequestSummary } from '../observe/activity.js';
 import type { RequestDetails } from '../observe/request-details.js';
 import type { StatusFeed } from '../observe/status-feed.js';
 import { shownSettings } from './shown-settings.js';
-import type { ActivityReport, RequestDetail, RequestList, RequestRow, StatusReport, UsageReport } from './status-api-types.js';
+import type { ActivityReport, RequestDetail, RequestList, RequestRow, StatusReport, UsageReport } from '../status-api/status-api-types.js';
 
 /** Everything the status page reports on, as narrow views of the server's parts. */
 export interface StatusSources {
@@ -18,8 +16,8 @@ export interface StatusSources {
   version: string;
   startedAt: Date;
   executable: () => Promise<ExecutableInfo>;
-  login: LoginTracker;
-  catalog: ModelCatalog;
+  login: LoginStatus;
+  catalog: ModelSource;
   limiter: { stats(): LimiterStats };
   usageLimits: UsageLimits;
   activity: ActivityLog;

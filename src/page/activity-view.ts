@@ -1,4 +1,4 @@
-import type { ActivityReport } from '../http/status-api-types.js';
+import type { ActivityReport } from '../status-api/status-api-types.js';
 import { byId, el, setText } from './dom.js';
 import { formatCount, formatMs, shortEndpoint } from './format.js';
 import { renderUsage } from './usage-view.js';

@@ -1,4 +1,4 @@
-import type { StatusEvents } from '../http/status-api-types.js';
+import type { StatusEvents } from '../status-api/status-api-types.js';
 import { Unauthorized, type ApiClient } from './api-client.js';
 import { readEvents } from './read-events.js';
 

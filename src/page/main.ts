@@ -1,4 +1,4 @@
-import type { RequestRow, StatusReport } from '../http/status-api-types.js';
+import type { RequestRow, StatusReport } from '../status-api/status-api-types.js';
 import { ActivityView } from './activity-view.js';
 import { ApiClient, Unauthorized } from './api-client.js';
 import { byId, setText } from './dom.js';

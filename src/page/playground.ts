@@ -1,4 +1,4 @@
-import type { StatusReport } from '../http/status-api-types.js';
+import type { StatusReport } from '../status-api/status-api-types.js';
 import { errorMessage, Unauthorized, type ApiClient } from './api-client.js';
 import { byId, el, setText } from './dom.js';
 import { formatMs, formatTokens } from './format.js';

@@ -1,4 +1,4 @@
-import type { RequestDetail, RequestList, RequestRow } from '../http/status-api-types.js';
+import type { RequestDetail, RequestList, RequestRow } from '../status-api/status-api-types.js';
 import type { ApiClient } from './api-client.js';
 import { byId, el, setText } from './dom.js';
 import { formatClock, formatMs, formatTokens, shortEndpoint } from './format.js';

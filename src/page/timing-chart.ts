@@ -1,4 +1,4 @@
-import type { RequestRow } from '../http/status-api-types.js';
+import type { RequestRow } from '../status-api/status-api-types.js';
 import { formatClock, formatMs } from './format.js';
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -1,4 +1,4 @@
-import type { UsageLimitsJson } from '../http/status-api-types.js';
+import type { UsageLimitsJson } from '../status-api/status-api-types.js';
 import { el } from './dom.js';
 import { formatClock, formatShare, formatUnixTime, windowName } from './format.js';
 

@@ -1,7 +1,6 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { jsonOf } from '../support/http.js';
-import { postSse } from '../support/sse.js';
 import { lastUserText } from '../support/fake-anthropic.js';
 import { scriptedHandler } from '../support/scripted.js';
 import { useStack } from '../support/stack.js';

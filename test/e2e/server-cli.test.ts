@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SETTINGS } from '../../src/config.js';
+import { SETTINGS, shownDefault } from '../../src/config.js';
 import { BRIDGE_CLI, LiveProcess, fakeClaudeEnv, runNode } from '../support/cli-process.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { descendants, waitForGone } from '../support/processes.js';
@@ -35,7 +35,7 @@ describe('claude-code-bridge --help and --version', () => {
     const help = stdout.replace(/\s+/g, ' ');
     for (const spec of SETTINGS) {
       expect(help, spec.flag).toContain(`${spec.flag}${spec.arg ? ` ${spec.arg}` : ''} ${spec.description}`);
-      expect(help, spec.flag).toContain(`(env ${spec.env}; default ${spec.shownDefault})`);
+      expect(help, spec.flag).toContain(`(env ${spec.env}; default ${shownDefault(spec)})`);
     }
     expect(help).toMatch(/doctor \[options\] Check the Claude Code executable/);
     expect(help).toContain('a flag wins over the variable');

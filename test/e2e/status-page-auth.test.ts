@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { ActivityReport, RequestList, RequestRow, StatusReport } from '../../src/http/status-api-types.js';
+import type { ActivityReport, RequestList, RequestRow, StatusReport } from '../../src/status-api/status-api-types.js';
 import { launchBrowser, type Browser } from '../support/browser.js';
 import { jsonOf } from '../support/http.js';
 import { startStack, type Stack } from '../support/stack.js';

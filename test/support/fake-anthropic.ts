@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PromptCache, type CacheUsage } from './prompt-cache.js';
+import type { PromptCache, CacheUsage } from './prompt-cache.js';
 
 /**
  * A stand-in for Claude's Messages API on 127.0.0.1. The real Claude Code

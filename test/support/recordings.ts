@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { SDKMessage, SDKRateLimitInfo } from '@anthropic-ai/claude-agent-sdk';
-import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
+import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
+import { SdkMessageNormalizer, type NormalizerOptions } from '../../src/claude/sdk-message-normalizer.js';
 import type { RunEvent } from '../../src/core/types.js';
 
 /** A message sequence recorded from the real Claude Code (scripts/record-sdk-sequences.ts). */
@@ -11,7 +11,7 @@ export function recording(name: string): SDKMessage[] {
 /** A recorded run as the bridge's RunEvents, up to the end of the turn (throws as the normalizer does). */
 export function recordedEvents(
   name: string,
-  options: { clientToolsOffered?: boolean; upstreamRetries?: number; onRateLimit?: (info: SDKRateLimitInfo) => void } = {},
+  options: { clientToolsOffered?: boolean; upstreamRetries?: number; onRateLimit?: NormalizerOptions['onRateLimit'] } = {},
 ): RunEvent[] {
   const normalizer = new SdkMessageNormalizer({
     clientToolPrefix: 'mcp__client__',

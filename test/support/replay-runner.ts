@@ -1,5 +1,6 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { ClaudeRunner, RunHandle, RunOrigin, RunSpec } from '../../src/claude/claude-runner.js';
+import type { ClaudeRunner, RunOrigin } from '../../src/claude/claude-runner.js';
+import type { RunHandle, RunSpec } from '../../src/core/ports.js';
 import { CLIENT_TOOL_PREFIX } from '../../src/claude/client-tools.js';
 import { endsWithToolResults } from '../../src/claude/run-options.js';
 import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
@@ -66,9 +67,8 @@ export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
         if (report) this.options.usageLimits?.record(report);
       },
     });
-    const runner = this;
-    async function* events(): AsyncGenerator<RunEvent> {
-      runner.active++;
+    const events = async function* (this: ReplayRunner): AsyncGenerator<RunEvent> {
+      this.active++;
       try {
         let started = false;
         for (const message of messages) {
@@ -84,11 +84,11 @@ export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
         }
         throw new Error(`the replayed sequence ended before the run did (${replay.recording ?? 'given messages'})`);
       } finally {
-        runner.active--;
+        this.active--;
       }
-    }
+    };
     return {
-      events: events(),
+      events: events.call(this),
       interrupt: () => normalizer.markInterrupted(),
       stopsSentUpstream: false,
       extraBodyIgnored: () => undefined,

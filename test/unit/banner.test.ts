@@ -31,7 +31,7 @@ describe('start-up banner', () => {
     expect(text).toMatch(/Claude Code +not usable: The configured Claude Code executable \/nonexistent\/claude does not exist/);
     expect(text).toMatch(/Login +API key from ANTHROPIC_API_KEY, not confirmed yet/);
     expect(text).toMatch(/Models +default, opus, sonnet, haiku \(the aliases only/);
-    expect(text).toMatch(/Limits +max-concurrent 3, max-queue 100, queue-timeout 60s, request-timeout 600s, idle-timeout 120s, max-body 32mb/);
+    expect(text).toMatch(/Limits +max-concurrent 3, max-queue 100, queue-timeout 60 s, request-timeout 600 s, idle-timeout 120 s, max-body 32 MB/);
     expect(text).not.toContain('sk-secret-value');
   });
 
@@ -39,7 +39,7 @@ describe('start-up banner', () => {
     // A table whose only tags are stand-ins: the banner follows the tags, whatever the setting.
     const settings: SettingSpec[] = [
       ...SETTINGS.filter((s) => s.key !== 'modelsCacheMs' && s.key !== 'defaultSystemPrompt').map(({ banner: _banner, ...s }) => s),
-      { ...SETTINGS.find((s) => s.key === 'modelsCacheMs')!, banner: 'limit', showValue: (v) => `${Number(v) / 1000} s` },
+      { ...SETTINGS.find((s) => s.key === 'modelsCacheMs')!, banner: 'limit' },
       { ...SETTINGS.find((s) => s.key === 'defaultSystemPrompt')!, banner: 'auth' },
     ];
     const config = resolveConfig({ modelsCacheMs: '60' }, env, base);

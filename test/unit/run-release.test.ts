@@ -50,9 +50,11 @@ describe('a run started for a request ends with the request', () => {
     const request = plainRequest([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
     const first = new RequestTrace('req_1', 'POST /v1/chat/completions', { address: undefined, userAgent: undefined }, []);
     const second = new RequestTrace('req_2', 'POST /v1/chat/completions', { address: undefined, userAgent: undefined }, []);
-    const runA = await startRun(completions, first, request, new AbortController().signal);
-    expect((await runA.events.next()).value).toMatchObject({ type: 'start' });
-    const runB = await startRun(completions, second, request, new AbortController().signal);
+    const runA = await startRun(completions, first, request, new AbortController().signal, { waitMs: Infinity });
+    expect(runA.first?.value).toMatchObject({ type: 'start' });
+    // B waits in the queue: its stream would start without the first event.
+    const runB = await startRun(completions, second, request, new AbortController().signal, { waitMs: 0 });
+    expect(runB.first).toBeUndefined();
     const queuedFirst = runB.events.next();
     await expect.poll(() => limiter.stats()).toMatchObject({ active: 1, queued: 1 });
     // The handler of A throws here (say, writing a header); the request ends with a 500.

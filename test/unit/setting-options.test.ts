@@ -29,9 +29,9 @@ describe('settings as flags', () => {
       env: 'BRIDGE_SOME_NEW_SETTING',
       arg: '<dir>',
       description: 'A setting a later feature adds',
-      shownDefault: 'none',
       parse: (raw) => raw,
-      defaultValue: () => undefined,
+      default: () => '/tmp',
+      defaultLabel: 'none',
     };
     expect(parse(['--some-new-setting', '/tmp/x'], [added])).toEqual({ workRoot: '/tmp/x' });
     const help = addSettingOptions(new Command('test'), [added]).helpInformation();

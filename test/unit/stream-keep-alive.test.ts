@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, test } from 'vitest';
+import { OutputFlow } from '../../src/core/output-flow.js';
 import { RequestTrace } from '../../src/core/request-trace.js';
 import type { RunEvent } from '../../src/core/types.js';
 import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun } from '../../src/http/run-relay.js';
@@ -27,7 +28,12 @@ function relayApp(events: () => AsyncGenerator<RunEvent>, keepAliveMs: number): 
         push: (event) => (event.type === 'thinking' ? [] : [{ data: event.type }]),
         fail: (error) => [{ data: error.message }],
       },
-      { trace, logger: silentLogger(), events: run, first: run.next(), keepAlive: { intervalMs: keepAliveMs, frame: KEEP_ALIVE_COMMENT } },
+      {
+        trace,
+        logger: silentLogger(),
+        run: { first: undefined, events: run, flow: new OutputFlow() },
+        lateOpening: () => [],
+        keepAlive: { intervalMs: keepAliveMs, frame: KEEP_ALIVE_COMMENT } },
     );
   });
   return app;

@@ -1,4 +1,4 @@
-import type { SDKRateLimitInfo } from '@anthropic-ai/claude-agent-sdk';
+import type { RateLimitInfoShape } from '../../src/claude/sdk-message-shapes.js';
 import { describe, expect, test } from 'vitest';
 import { classifyUpstreamFailure } from '../../src/claude/upstream-errors.js';
 import { usagePolicyCode } from '../../src/claude/usage-policy.js';
@@ -82,7 +82,7 @@ describe('usage limits', () => {
   });
 
   test('a recorded plan-limit refusal reports the limit and a Retry-After', () => {
-    const reports: SDKRateLimitInfo[] = [];
+    const reports: RateLimitInfoShape[] = [];
     const err = thrownBridgeError(() => recordedEvents('usage-limit-reached', { onRateLimit: (info) => reports.push(info) }));
     expect(err.code).toBe('usage_limit_reached');
     expect(err.retryAfterSeconds).toBeGreaterThanOrEqual(1);
@@ -90,7 +90,7 @@ describe('usage limits', () => {
   });
 
   test("a run that draws on extra usage reports it, after the answer, to the run's listener", () => {
-    const reports: SDKRateLimitInfo[] = [];
+    const reports: RateLimitInfoShape[] = [];
     const events = recordedEvents('rate-limit-overage', { onRateLimit: (info) => reports.push(info) });
     expect(events.at(-1)).toMatchObject({ type: 'end', stopReason: 'end_turn' });
     expect(reports).toEqual([expect.objectContaining({ status: 'rejected', overageStatus: 'allowed', isUsingOverage: true })]);

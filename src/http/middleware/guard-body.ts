@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { matchedRoutes } from 'hono/route';
 import { BridgeError } from '../../errors/bridge-error.js';
 
 /**
@@ -20,7 +21,8 @@ export function guardJsonBody(maxBytes: number): MiddlewareHandler {
     },
   });
   return async (c, next) => {
-    if (c.req.method !== 'POST') return next();
+    // Only a route that takes a POST reads a body; another route answers 404 or 405 for itself.
+    if (c.req.method !== 'POST' || !matchedRoutes(c).some((route) => route.method === 'POST')) return next();
     const type = c.req.header('content-type');
     if (type === undefined || !/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
       throw new BridgeError(

@@ -11,8 +11,7 @@ import { toBridgeRequest } from '../../translate/anthropic-messages/to-bridge-re
 import { estimateInputTokens } from '../../translate/anthropic-messages/token-estimate.js';
 import { reportIgnored, withUnapplied } from '../ignored-header.js';
 import { readJsonRequest } from '../json-body.js';
-import type { RunEvent } from '../../core/types.js';
-import { firstEventWithin, relayRun, startRun, type SseFrame } from '../run-relay.js';
+import { relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface MessagesRouteDeps {
   service: CompletionService;
@@ -45,28 +44,23 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
     const { body, raw } = await readJsonRequest(c, anthropicMessagesRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
-    const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
-    const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
-    const firstEvent = events.next();
+    // As with the other wire formats, a request refused before the answer
+    // starts (login, limits, an overloaded API) gets its HTTP status, which
+    // Anthropic's clients retry on; a stream still waiting after a keep-alive
+    // interval gets its stream now (message_start, then pings), and a failure
+    // after that arrives as an `error` event.
+    const run = await startRun(deps.service, trace, translation.request, c.req.raw.signal, {
+      waitMs: translation.stream ? deps.keepAliveMs : Infinity,
+    });
     // What Claude's API did not apply is known once the answer starts (under Anthropic's names).
-    const report = (first: IteratorResult<RunEvent> | undefined) =>
-      reportIgnored(c, withUnapplied(translation.ignored, first, { stop: 'stop_sequences' }));
+    reportIgnored(c, withUnapplied(translation.ignored, run.first, { stop: 'stop_sequences' }));
+    const message = new AnthropicMessageStream({ id: messageId(), includeThinking: translation.request.includeThinking });
 
     if (!translation.stream) {
-      const first = await firstEvent;
-      report(first);
-      if (!first.done) message.push(first.value);
-      for await (const event of events) message.push(event);
+      for await (const event of run.events) message.push(event);
       return c.json(message.message());
     }
 
-    // As with the other wire formats, a request refused before the stream
-    // starts (login, limits, an overloaded API) gets its HTTP status, which
-    // Anthropic's clients retry on; one still waiting after a keep-alive
-    // interval gets its stream now (message_start, then pings), and a
-    // failure after that arrives as an `error` event.
-    const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
-    report(first);
     return relayRun(
       c,
       {
@@ -76,10 +70,8 @@ export function registerAnthropicMessages(app: Hono, deps: MessagesRouteDeps): v
       {
         trace,
         logger: deps.logger,
-        events,
-        flow,
-        first: first ?? firstEvent,
-        opening: first ? [] : frames(message.begin(modelName(model))),
+        run,
+        lateOpening: () => frames(message.begin(modelName(run.model))),
         keepAlive: { intervalMs: deps.keepAliveMs, frame: { event: 'ping', data: { type: 'ping' } } },
       },
     );

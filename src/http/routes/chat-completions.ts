@@ -11,7 +11,7 @@ import { chatCompletionRequestSchema } from '../../translate/openai-chat/request
 import { toBridgeRequest } from '../../translate/openai-chat/to-bridge-request.js';
 import { reportIgnored, withUnapplied } from '../ignored-header.js';
 import { readJsonRequest } from '../json-body.js';
-import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun } from '../run-relay.js';
+import { KEEP_ALIVE_COMMENT, relayRun, startRun } from '../run-relay.js';
 
 export interface ChatRouteDeps {
   service: CompletionService;
@@ -20,8 +20,6 @@ export interface ChatRouteDeps {
   /** Silence after which a stream gets a keep-alive comment; also how long a stream's start waits for Claude. */
   keepAliveMs: number;
 }
-
-export { IGNORED_HEADER } from '../ignored-header.js';
 
 function completionId(): string {
   return `chatcmpl-${randomBytes(12).toString('base64url')}`;
@@ -34,19 +32,19 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     const { body, raw } = await readJsonRequest(c, chatCompletionRequestSchema);
     trace.describe(redactBody(body), { model: body.model, stream: body.stream === true });
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, raw });
-    const { events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
-    const firstEvent = events.next();
     const id = completionId();
     const created = Math.floor(Date.now() / 1000);
+    // Nothing of a plain answer is sent until it is complete, so any failure gets its HTTP status;
+    // a stream starts at Claude's first event or after one keep-alive interval (see startRun).
+    const run = await startRun(deps.service, trace, translation.request, c.req.raw.signal, {
+      waitMs: translation.stream ? deps.keepAliveMs : Infinity,
+    });
+    // What Claude's API did not apply is known once the answer starts.
+    reportIgnored(c, withUnapplied(translation.ignored, run.first));
 
     if (!translation.stream) {
-      // Nothing is sent until the answer is complete, so any failure gets its HTTP status.
-      const first = await firstEvent;
-      // What Claude's API did not apply is known once the answer starts.
-      reportIgnored(c, withUnapplied(translation.ignored, first));
       const collector = new RunCollector();
-      if (!first.done) collector.push(first.value);
-      for await (const event of events) collector.push(event);
+      for await (const event of run.events) collector.push(event);
       return c.json(
         toChatCompletion(collector.result(), {
           id,
@@ -57,12 +55,6 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
       );
     }
 
-    // A failure before the stream starts gets its HTTP status; the stream
-    // starts at Claude's first event or after one keep-alive interval,
-    // whichever is first (see firstEventWithin), and a later failure ends it
-    // with an error frame.
-    const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
-    reportIgnored(c, withUnapplied(translation.ignored, first));
     const chunks = new ChatChunkStream({
       id,
       created,
@@ -81,10 +73,8 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
       {
         trace,
         logger: deps.logger,
-        events,
-        flow,
-        first: first ?? firstEvent,
-        opening: first ? [] : [KEEP_ALIVE_COMMENT],
+        run,
+        lateOpening: () => [KEEP_ALIVE_COMMENT],
         keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },
       },
     );

@@ -1,13 +1,12 @@
 import type { Hono } from 'hono';
-import type { ExecutableInfo } from '../../claude/executable.js';
-import type { LoginTracker } from '../../claude/login-state.js';
-import type { ModelCatalog } from '../../claude/model-catalog.js';
+import type { LoginStatus } from '../../core/login.js';
+import type { ExecutableInfo, ModelSource } from '../../core/ports.js';
 import type { UsageLimits } from '../../core/usage-limits.js';
 
 export interface HealthDeps {
   executable: () => Promise<ExecutableInfo>;
-  login: LoginTracker;
-  catalog: ModelCatalog;
+  login: LoginStatus;
+  catalog: ModelSource;
   usageLimits: UsageLimits;
   version: string;
 }

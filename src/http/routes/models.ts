@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { ModelCatalog } from '../../claude/model-catalog.js';
+import type { ModelSource } from '../../core/ports.js';
 import { resolveModelName } from '../../core/model-names.js';
 import { BridgeError } from '../../errors/bridge-error.js';
 import { toModelList, toModelObject } from '../../translate/openai-models/model-object.js';
@@ -9,7 +9,7 @@ function createdOf(fetchedAt: number): number {
 }
 
 /** GET /v1/models and GET /v1/models/{id}. */
-export function registerModels(app: Hono, catalog: ModelCatalog): void {
+export function registerModels(app: Hono, catalog: ModelSource): void {
   app.get('/v1/models', async (c) => {
     const snapshot = await catalog.list();
     return c.json(toModelList(snapshot.entries, createdOf(snapshot.fetchedAt)));

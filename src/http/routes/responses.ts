@@ -11,7 +11,7 @@ import { fromStored, storedItem, toStoredResponse } from '../../translate/openai
 import { referencedItemIds, toBridgeRequest, type StoredConversation } from '../../translate/openai-responses/to-bridge-request.js';
 import { reportIgnored, withUnapplied } from '../ignored-header.js';
 import { readJsonRequest } from '../json-body.js';
-import { firstEventWithin, KEEP_ALIVE_COMMENT, relayRun, startRun, type SseFrame } from '../run-relay.js';
+import { KEEP_ALIVE_COMMENT, relayRun, startRun, type SseFrame } from '../run-relay.js';
 
 export interface ResponsesRouteDeps {
   service: CompletionService;
@@ -80,8 +80,6 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
     const previous = await previousConversation(body.previous_response_id, owner);
     const references = await referencedItems(referencedItemIds(body), owner);
     const translation = toBridgeRequest(body, { includeThinking: deps.includeThinking, previous, references, raw });
-    const { model, events, flow } = await startRun(deps.service, trace, translation.request, c.req.raw.signal);
-    const firstEvent = events.next();
     const response = new ResponseEventStream({
       id: newId('resp'),
       createdAt: Math.floor(Date.now() / 1000),
@@ -89,24 +87,22 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
       includeThinking: deps.includeThinking,
       tools: translation.tools,
     });
+    // A failure before the answer starts gets its HTTP status; a stream
+    // starts at Claude's first event or after one keep-alive interval
+    // (response.created at once, as OpenAI's API does), and a later failure
+    // ends it with response.failed.
+    const run = await startRun(deps.service, trace, translation.request, c.req.raw.signal, {
+      waitMs: translation.stream ? deps.keepAliveMs : Infinity,
+    });
+    // What Claude's API did not apply is known once the answer starts.
+    reportIgnored(c, withUnapplied(translation.ignored, run.first));
 
     if (!translation.stream) {
-      // Nothing is sent until the answer is complete, so any failure gets its HTTP status.
-      const first = await firstEvent;
-      // What Claude's API did not apply is known once the answer starts.
-      reportIgnored(c, withUnapplied(translation.ignored, first));
-      if (!first.done) response.push(first.value);
-      for await (const event of events) response.push(event);
+      for await (const event of run.events) response.push(event);
       await remember(response.response(), translation.conversation, owner);
       return c.json(response.response());
     }
 
-    // A failure before the stream starts gets its HTTP status; the stream
-    // starts at Claude's first event or after one keep-alive interval
-    // (response.created at once, as OpenAI's API does), and a later failure
-    // ends it with response.failed.
-    const first = await firstEventWithin(firstEvent, deps.keepAliveMs);
-    reportIgnored(c, withUnapplied(translation.ignored, first));
     return relayRun(
       c,
       {
@@ -120,10 +116,8 @@ export function registerResponses(app: Hono, deps: ResponsesRouteDeps): void {
       {
         trace,
         logger,
-        events,
-        flow,
-        first: first ?? firstEvent,
-        opening: first ? [] : frames(response.begin(model.entry.resolvedId ?? model.entry.alias)),
+        run,
+        lateOpening: () => frames(response.begin(run.model.entry.resolvedId ?? run.model.entry.alias)),
         keepAlive: { intervalMs: deps.keepAliveMs, frame: KEEP_ALIVE_COMMENT },
       },
     );

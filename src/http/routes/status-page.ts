@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
 import { BridgeError } from '../../errors/bridge-error.js';
-import { errorResponse } from '../error-response.js';
 import { requireApiKey } from '../middleware/require-api-key.js';
 import type { PageAssets } from '../page-assets.js';
 import type { StatusSources } from '../status-report.js';
@@ -16,33 +16,32 @@ export const PAGE_ASSET_PREFIX = '/bridge/ui';
 
 /**
  * The page may load only its own files and talk only to its own server: no
- * inline script, no other origin, and it may not be framed by another site.
+ * inline script, no other origin, and it may not be framed by any site. No
+ * Strict-Transport-Security: the bridge speaks plain HTTP on loopback.
  */
-const PAGE_HEADERS: Record<string, string> = {
-  'Content-Security-Policy':
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  // Small files that change with each version: always revalidated, by ETag.
-  'Cache-Control': 'no-cache',
-};
+const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: 'DENY',
+  strictTransportSecurity: false,
+});
 
-/** Routes and the methods they answer (others get 405). */
-const PAGE_ROUTES: ReadonlyArray<[path: string, methods: string[]]> = [
-  ['/', ['GET']],
-  [`${PAGE_ASSET_PREFIX}/*`, ['GET']],
-  [`${STATUS_API_PREFIX}/status`, ['GET']],
-  [`${STATUS_API_PREFIX}/activity`, ['GET']],
-  [`${STATUS_API_PREFIX}/requests`, ['GET']],
-  [`${STATUS_API_PREFIX}/requests/:id`, ['GET']],
-  [`${STATUS_API_PREFIX}/events`, ['GET']],
-];
+/** Small files that change with each version: always revalidated, by ETag. */
+const CACHE_HEADERS = { 'Cache-Control': 'no-cache' };
 
 function serveAsset(c: Context, assets: PageAssets, name: string): Response {
   if (assets.missing) throw new BridgeError('server', assets.missing, { code: 'status_page_not_built' });
   const file = assets.files.get(name);
   if (!file) throw new BridgeError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`, { code: 'unknown_route' });
-  const headers = { ...PAGE_HEADERS, ETag: file.etag, 'Content-Type': file.type };
+  const headers = { ...CACHE_HEADERS, ETag: file.etag, 'Content-Type': file.type };
   if (c.req.header('if-none-match') === file.etag) return c.body(null, 304, headers);
   return c.body(file.body as Uint8Array<ArrayBuffer>, 200, headers);
 }
@@ -57,22 +56,7 @@ function serveAsset(c: Context, assets: PageAssets, name: string): Response {
  */
 export function registerStatusPage(app: Hono, deps: StatusPageDeps): void {
   if (deps.apiKeys.length > 0) app.use(`${STATUS_API_PREFIX}/*`, requireApiKey(deps.apiKeys));
-  app.get('/', (c) => serveAsset(c, deps.assets, 'index.html'));
-  app.get(`${PAGE_ASSET_PREFIX}/:file{.+}`, (c) => serveAsset(c, deps.assets, c.req.param('file')));
+  app.get('/', pageHeaders, (c) => serveAsset(c, deps.assets, 'index.html'));
+  app.get(`${PAGE_ASSET_PREFIX}/:file{.+}`, pageHeaders, (c) => serveAsset(c, deps.assets, c.req.param('file')));
   registerStatusApi(app, deps.sources);
-  for (const [path, methods] of PAGE_ROUTES) {
-    app.on(
-      ['POST', 'PUT', 'PATCH', 'DELETE'],
-      path,
-      (c) => {
-        c.header('Allow', methods.join(', '));
-        return errorResponse(
-          c,
-          new BridgeError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods.join(' or ')}.`, {
-            code: 'method_not_allowed',
-          }),
-        );
-      },
-    );
-  }
 }

@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import type { RunEvent, StopReason, Usage } from '../../core/types.js';
 import { toolInputOrEmpty } from '../tool-arguments.js';
 
@@ -71,6 +72,18 @@ export type AnthropicStreamEvent =
     }
   | { type: 'message_stop' }
   | { type: 'ping' };
+
+/** Compiles only when T is a U: the bridge's shapes checked against the official SDK's types. */
+type Is<T extends U, U> = T;
+/**
+ * Every message and stream event the bridge sends is one of Anthropic's own
+ * (`@anthropic-ai/sdk`, a devDependency: these imports are types only and
+ * vanish from the build). `ping` is a stream event the SDK's union leaves out.
+ */
+type _OfficialShapes = [
+  Is<AnthropicMessageObject, Anthropic.Message>,
+  Is<Exclude<AnthropicStreamEvent, { type: 'ping' }>, Anthropic.RawMessageStreamEvent>,
+];
 
 /** Claude's usage is already in Anthropic's terms: uncached input, cache reads and writes apart. */
 export function toAnthropicUsage(usage: Usage): AnthropicUsage {

@@ -1,31 +1,17 @@
+import type OpenAI from 'openai';
 import type { RunEvent } from '../../core/types.js';
 import { toFinishReason, type ChatFinishReason } from './finish-reason.js';
 import { toOpenAIToolCallId } from './tool-call-id.js';
 import { toChatUsage, type ChatUsage } from './usage.js';
 
-export interface ChunkToolCall {
-  index: number;
-  id?: string;
-  type?: 'function';
-  function: { name?: string; arguments: string };
-}
+/** OpenAI's delta, plus the bridge's extension: Claude's thinking as `reasoning_content`. */
+type ChatDelta = OpenAI.ChatCompletionChunk.Choice.Delta & { reasoning_content?: string };
 
-export interface ChatDelta {
-  role?: 'assistant';
-  content?: string;
-  reasoning_content?: string;
-  tool_calls?: ChunkToolCall[];
-  function_call?: { name?: string; arguments: string };
-}
-
-export interface ChatCompletionChunk {
-  id: string;
-  object: 'chat.completion.chunk';
-  created: number;
-  model: string;
-  choices: Array<{ index: 0; delta: ChatDelta; logprobs: null; finish_reason: ChatFinishReason | null }>;
+/** OpenAI's chunk, with the bridge's delta and usage. */
+export type ChatCompletionChunk = Omit<OpenAI.ChatCompletionChunk, 'choices' | 'usage'> & {
+  choices: Array<Omit<OpenAI.ChatCompletionChunk.Choice, 'delta'> & { delta: ChatDelta }>;
   usage?: ChatUsage | null;
-}
+};
 
 export interface ChunkStreamOptions {
   id: string;
@@ -72,7 +58,7 @@ export class ChatChunkStream {
       case 'end': {
         const chunks = [this.chunk({}, toFinishReason(event.stopReason, this.options.legacyFunctions))];
         if (this.options.includeUsage) {
-          chunks.push({ ...this.base(), choices: [], usage: toChatUsage(event.usage) });
+          chunks.push({ ...this.base(), choices: [], usage: toChatUsage(event.usage) } satisfies OpenAI.ChatCompletionChunk);
         }
         return chunks;
       }
@@ -86,8 +72,6 @@ export class ChatChunkStream {
   }
 
   private chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): ChatCompletionChunk {
-    const chunk = this.base() as ChatCompletionChunk;
-    chunk.choices = [{ index: 0, delta, logprobs: null, finish_reason: finishReason }];
-    return chunk;
+    return { ...this.base(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] } satisfies OpenAI.ChatCompletionChunk;
   }
 }

@@ -1,28 +1,17 @@
+import type OpenAI from 'openai';
 import type { RunResult } from '../../core/run-result.js';
-import { toFinishReason, type ChatFinishReason } from './finish-reason.js';
+import { toFinishReason } from './finish-reason.js';
 import { toOpenAIToolCallId } from './tool-call-id.js';
 import { toChatUsage, type ChatUsage } from './usage.js';
 
-export interface ChatCompletion {
-  id: string;
-  object: 'chat.completion';
-  created: number;
-  model: string;
-  choices: Array<{
-    index: 0;
-    message: {
-      role: 'assistant';
-      content: string | null;
-      refusal: null;
-      reasoning_content?: string;
-      tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
-      function_call?: { name: string; arguments: string };
-    };
-    logprobs: null;
-    finish_reason: ChatFinishReason;
-  }>;
+/** OpenAI's message, plus the bridge's extension: Claude's thinking as `reasoning_content`. */
+type ChatMessage = OpenAI.ChatCompletionMessage & { reasoning_content?: string };
+
+/** OpenAI's chat.completion, with the bridge's message and usage. */
+export type ChatCompletion = Omit<OpenAI.ChatCompletion, 'choices' | 'usage'> & {
+  choices: Array<Omit<OpenAI.ChatCompletion.Choice, 'message'> & { message: ChatMessage }>;
   usage: ChatUsage;
-}
+};
 
 /** A finished run as a chat.completion object. */
 export function toChatCompletion(
@@ -56,5 +45,5 @@ export function toChatCompletion(
       },
     ],
     usage: toChatUsage(result.usage),
-  };
+  } satisfies OpenAI.ChatCompletion;
 }

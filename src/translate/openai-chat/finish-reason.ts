@@ -1,6 +1,7 @@
+import type OpenAI from 'openai';
 import type { StopReason } from '../../core/types.js';
 
-export type ChatFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+export type ChatFinishReason = OpenAI.ChatCompletion.Choice['finish_reason'];
 
 /** `legacyFunctions`: the request used the old `functions` field, whose calls finish with `function_call`. */
 export function toFinishReason(reason: StopReason, legacyFunctions = false): ChatFinishReason {

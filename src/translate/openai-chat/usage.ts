@@ -1,12 +1,11 @@
+import type OpenAI from 'openai';
 import type { Usage } from '../../core/types.js';
 
-export interface ChatUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  prompt_tokens_details: { cached_tokens: number; cache_write_tokens: number };
-  completion_tokens_details: { reasoning_tokens: number };
-}
+/** OpenAI's usage, every detail filled in, plus the bridge's extension: the tokens written to Claude's prompt cache. */
+export type ChatUsage = OpenAI.CompletionUsage & {
+  prompt_tokens_details: OpenAI.CompletionUsage.PromptTokensDetails & { cached_tokens: number; cache_write_tokens: number };
+  completion_tokens_details: OpenAI.CompletionUsage.CompletionTokensDetails & { reasoning_tokens: number };
+};
 
 /**
  * Claude counts uncached input, cache reads and cache writes apart; OpenAI's
@@ -23,5 +22,5 @@ export function toChatUsage(usage: Usage): ChatUsage {
       cache_write_tokens: usage.cache_creation_input_tokens,
     },
     completion_tokens_details: { reasoning_tokens: usage.thinking_tokens ?? 0 },
-  };
+  } satisfies ChatUsage;
 }

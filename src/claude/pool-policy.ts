@@ -1,0 +1,42 @@
+import { BridgeError } from '../errors/bridge-error.js';
+import type { SparePool } from './spare-pool.js';
+
+/** How a run got its Claude Code process (for metrics and tests). */
+export type RunOrigin = 'live' | 'spare' | 'cold';
+
+/** What the warm pool hears of one run, told by the runner at each step; what to do about it is the pool's call. */
+export interface PoolRunTicket {
+  /** The run's process sent its first message (it is up). */
+  processUp(): void;
+  /** The run failed; a login failure makes every ready spare useless. */
+  failed(err: unknown): void;
+  /** The run is over, however it ended. */
+  ended(): void;
+}
+
+/**
+ * The pool's policy around runs, in one place: while a request starts
+ * Claude Code cold no spare is started (on a machine with few cores the two
+ * would slow each other down, and the request is the one someone waits
+ * for); a login failure discards the spares, which hold the same login;
+ * once a run is over the pool is brought back to size.
+ */
+export function poolRunTicket(pool: SparePool, origin: RunOrigin): PoolRunTicket {
+  let starting = origin === 'cold';
+  if (starting) pool.coldStartBegan();
+  const processUp = (): void => {
+    if (!starting) return;
+    starting = false;
+    pool.coldStartEnded();
+  };
+  return {
+    processUp,
+    failed(err) {
+      if (err instanceof BridgeError && err.kind === 'authentication') pool.discardAll();
+    },
+    ended() {
+      processUp();
+      pool.replenish();
+    },
+  };
+}
