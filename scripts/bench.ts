@@ -599,7 +599,8 @@ for (const n of [1, 4, 8]) {
 clearInterval(memory);
 
 // Under load: a bridge with its default settings but --max-concurrent 3, against direct calls 3 at a time.
-const loaded = await startBridge({ MAX_CONCURRENT: String(LOAD_CONCURRENCY) });
+// (A queue timeout long enough for the last of the 24 on a loaded machine: the default 60 s would refuse them.)
+const loaded = await startBridge({ MAX_CONCURRENT: String(LOAD_CONCURRENCY), BRIDGE_QUEUE_TIMEOUT: '600' });
 // An agent's conversations: its configuration is known from the first.
 await viaBridge(loaded, [{ role: 'user', content: 'First' }]);
 const load = { bridge: [] as LoadRun[], direct: [] as LoadRun[] };
