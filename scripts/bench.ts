@@ -14,7 +14,20 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prewarm, query, type Options, type SDKMessage, type SDKUserMessage, type SessionStore, type SessionStoreEntry } from '@anthropic-ai/claude-agent-sdk';
+import {
+  createSdkMcpServer,
+  prewarm,
+  query,
+  startup,
+  tool,
+  type Options,
+  type SDKMessage,
+  type SDKUserMessage,
+  type SessionStore,
+  type SessionStoreEntry,
+} from '@anthropic-ai/claude-agent-sdk';
+import { z } from 'zod';
+import { InputQueue } from '../src/claude/input-queue.js';
 import { buildTranscript } from '../src/claude/transcript.js';
 import { FakeAnthropic, lastUserText, type Handler } from '../test/support/fake-anthropic.js';
 import { measureWhatReachesClaude, reachLines } from './what-reaches-claude.js';
@@ -22,6 +35,11 @@ import { measureWhatReachesClaude, reachLines } from './what-reaches-claude.js';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const LONG_WORDS = 20_000;
 const LONG_ROUNDS = Math.min(ROUNDS, 6);
+const TOOL_STEPS = 10;
+const TOOL_ROUNDS = Math.min(ROUNDS, 4);
+const LOAD_CONVERSATIONS = 24;
+const LOAD_CONCURRENCY = 3;
+const LOAD_ROUNDS = 2;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outDir = path.join(root, 'bench');
 
@@ -30,10 +48,22 @@ const outDir = path.join(root, 'bench');
 const fake = new FakeAnthropic();
 await fake.start();
 const longAnswer = Array.from({ length: LONG_WORDS }, (_, i) => `w${i} `);
+/** A tool loop: Claude calls the one tool offered until it has TOOL_STEPS results, each step with a few words first. */
+function toolLoopReply(request: Parameters<Handler>[0]): ReturnType<Handler> {
+  const results = request.body.messages.reduce(
+    (n, m) => n + (typeof m.content === 'string' ? 0 : m.content.filter((b) => b.type === 'tool_result').length),
+    0,
+  );
+  const name = (request.body.tools ?? []).map((t) => t.name).find((n) => n.startsWith('mcp__'))!;
+  if (results >= TOOL_STEPS) return { blocks: [{ type: 'text', text: ['All', ' done', '.'] }] };
+  return { blocks: [{ type: 'text', text: [`Step`, ` ${results + 1}`, '.'] }, { type: 'tool_use', id: `toolu_${randomUUID().replace(/-/g, '')}`, name, input: { step: results + 1 } }] };
+}
 const handler: Handler = (request) =>
   lastUserText(request.body).startsWith('LONG')
     ? { blocks: [{ type: 'text', text: longAnswer }] }
-    : { blocks: [{ type: 'text', text: ['The', ' answer', ' is', ' forty', '-two', '.'] }] };
+    : JSON.stringify(request.body.system ?? '').includes('TOOL LOOP')
+      ? toolLoopReply(request)
+      : { blocks: [{ type: 'text', text: ['The', ' answer', ' is', ' forty', '-two', '.'] }] };
 fake.setHandler(handler);
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'ccb-bench-'));
@@ -47,6 +77,7 @@ const env: Record<string, string> = {
   DISABLE_AUTOUPDATER: '1',
 };
 const SYSTEM = 'You are a helpful assistant.';
+const TOOL_SYSTEM = 'TOOL LOOP. Call the tool until you are done.';
 const MODEL = 'sonnet';
 
 /** The options a careful direct SDK user would pass (the same the bridge uses). */
@@ -188,19 +219,25 @@ async function directResume(turns: string[]): Promise<Sample> {
   }
 }
 
-/** One streamed request through a bridge, timing the first content chunk. */
-async function viaBridge(bridge: Bridge, messages: Array<{ role: string; content: string }>): Promise<Sample & { text: string }> {
-  const started = performance.now();
+interface ChatCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** One streamed chat completion through a bridge, timing the first content chunk from `started`. */
+async function streamChat(bridge: Bridge, body: Record<string, unknown>, started = performance.now()): Promise<Sample & { text: string; calls: ChatCall[] }> {
   const res = await fetch(`${bridge.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: MODEL, stream: true, messages: [{ role: 'system', content: SYSTEM }, ...messages] }),
+    body: JSON.stringify({ model: MODEL, stream: true, ...body }),
   });
   if (!res.ok || !res.body) throw new Error(`bridge answered ${res.status}: ${await res.text()}`);
   const decoder = new TextDecoder();
   let ttft = NaN;
   let buffer = '';
   let text = '';
+  const calls: ChatCall[] = [];
   for await (const chunk of res.body) {
     buffer += decoder.decode(chunk, { stream: true });
     let end: number;
@@ -208,25 +245,194 @@ async function viaBridge(bridge: Bridge, messages: Array<{ role: string; content
       const frame = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const data = frame.replace(/^data: /, '');
-      if (data === '[DONE]') continue;
-      const content = (JSON.parse(data) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content;
-      if (content) {
+      if (data === '[DONE]' || data.startsWith(':')) continue;
+      type Delta = { content?: string; tool_calls?: Array<{ index: number; id?: string; function?: { name?: string; arguments?: string } }> };
+      const parsed = JSON.parse(data) as { choices?: Array<{ delta: Delta }> };
+      if (!parsed.choices) throw new Error(`the bridge sent ${data}`);
+      const delta = parsed.choices[0]?.delta;
+      if (delta?.content) {
         if (Number.isNaN(ttft)) ttft = performance.now() - started;
-        text += content;
+        text += delta.content;
+      }
+      for (const call of delta?.tool_calls ?? []) {
+        const known = (calls[call.index] ??= { id: '', name: '', arguments: '' });
+        known.id ||= call.id ?? '';
+        known.name ||= call.function?.name ?? '';
+        known.arguments += call.function?.arguments ?? '';
       }
     }
   }
-  return { ttft, total: performance.now() - started, text };
+  return { ttft, total: performance.now() - started, text, calls };
 }
 
-/** Wait for the bridge's spare, then as long as the direct prewarmed variant lets its spare settle. */
-async function spareReady(bridge: Bridge): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const metrics = await (await fetch(`${bridge.url}/metrics`)).text();
-    if (/^bridge_pool_spares_ready 1$/m.test(metrics)) break;
+/** One streamed request through a bridge, timing the first content chunk. */
+async function viaBridge(bridge: Bridge, messages: Array<{ role: string; content: string }>, system = SYSTEM, started?: number): Promise<Sample & { text: string }> {
+  return streamChat(bridge, { messages: [{ role: 'system', content: system }, ...messages] }, started);
+}
+
+/** A bridge's Prometheus figures, by metric name and labels as written (`name{role="spare"}`). */
+async function metricsOf(bridge: Bridge): Promise<Map<string, number>> {
+  const text = await (await fetch(`${bridge.url}/metrics`)).text();
+  const values = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (match) values.set(match[1]!, Number(match[2]));
+  }
+  return values;
+}
+
+/**
+ * Wait for the bridge's spare, and for its pre-started sessions to be up
+ * (at least `prestarted`, none still starting), then as long as the direct
+ * prewarmed variant lets its spare settle.
+ */
+async function spareReady(bridge: Bridge, prestarted = 0): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const m = await metricsOf(bridge);
+    const starting = (m.get('bridge_claude_processes{role="prestarted"}') ?? 0) - (m.get('bridge_prestarted_sessions_ready') ?? 0);
+    if (m.get('bridge_pool_spares_ready') === 1 && starting === 0 && (m.get('bridge_prestarted_sessions_ready') ?? 0) >= prestarted) break;
     await sleep(50);
   }
   await sleep(200);
+}
+
+/** A 10-step tool loop through a bridge: for each step, the time from posting the tool results to the next step's first token. */
+async function bridgeToolLoop(bridge: Bridge): Promise<number[]> {
+  const tools = [{ type: 'function', function: { name: 'next', description: 'Take the next step', parameters: { type: 'object', properties: { step: { type: 'number' } } } } }];
+  const messages: Array<Record<string, unknown>> = [
+    { role: 'system', content: TOOL_SYSTEM },
+    { role: 'user', content: `Go (${randomUUID()})` },
+  ];
+  let answer = await streamChat(bridge, { messages, tools });
+  const steps: number[] = [];
+  while (answer.calls.length > 0) {
+    messages.push({
+      role: 'assistant',
+      content: answer.text || null,
+      tool_calls: answer.calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    });
+    for (const call of answer.calls) messages.push({ role: 'tool', tool_call_id: call.id, content: 'ok' });
+    answer = await streamChat(bridge, { messages, tools });
+    steps.push(answer.ttft);
+  }
+  return steps;
+}
+
+/** The same loop directly: one query whose tool is an in-process MCP tool that answers at once; timed from its answer. */
+async function directToolLoop(): Promise<number[]> {
+  const cwd = mkdtempSync(path.join(home, 'run-'));
+  let answeredAt = 0;
+  const server = createSdkMcpServer({
+    name: 'bench',
+    tools: [
+      tool('next', 'Take the next step', { step: z.number().optional() }, async () => {
+        answeredAt = performance.now();
+        return { content: [{ type: 'text', text: 'ok' }] };
+      }),
+    ],
+  });
+  const input = new InputQueue();
+  input.push(user(`Go (${randomUUID()})`));
+  const q = query({
+    prompt: input,
+    options: { ...directOptions(cwd), extraArgs: { 'append-system-prompt': TOOL_SYSTEM }, mcpServers: { bench: server }, allowedTools: ['mcp__bench__next'] },
+  });
+  const steps: number[] = [];
+  try {
+    for await (const m of q) {
+      if (answeredAt && m.type === 'stream_event' && m.event.type === 'content_block_delta' && m.event.delta.type === 'text_delta') {
+        steps.push(performance.now() - answeredAt);
+        answeredAt = 0;
+      }
+      if (m.type === 'result') break;
+    }
+  } finally {
+    input.close();
+    q.close();
+  }
+  return steps;
+}
+
+interface LoadRun {
+  samples: Sample[];
+  total: number;
+  bridgeRssPeakMiB?: number;
+  processesPeak?: number;
+  processesAfterDrain?: number;
+}
+
+/**
+ * LOAD_CONVERSATIONS new conversations asked for at once from a bridge that
+ * runs LOAD_CONCURRENCY at a time; first tokens counted from that moment.
+ * Samples the bridge's own memory (without its children) and how many
+ * Claude Code processes it has.
+ */
+async function bridgeLoad(bridge: Bridge): Promise<LoadRun> {
+  await spareReady(bridge, 2);
+  const pid = bridge.child.pid!;
+  let rss = 0;
+  let processes = 0;
+  const sampler = setInterval(() => {
+    rss = Math.max(rss, rssOf(pid));
+    processes = Math.max(processes, children(pid).length);
+  }, 50);
+  const started = performance.now();
+  const samples = await Promise.all(Array.from({ length: LOAD_CONVERSATIONS }, (_, i) => viaBridge(bridge, [{ role: 'user', content: `Task ${i} (${randomUUID()})` }], SYSTEM, started)));
+  const total = performance.now() - started;
+  clearInterval(sampler);
+  // Drained: the runs are over and what the bridge keeps ready is up again.
+  await spareReady(bridge, 2);
+  return { samples, total, bridgeRssPeakMiB: rss / 1024 ** 2, processesPeak: processes, processesAfterDrain: children(pid).length };
+}
+
+/** The same conversations as direct cold `query()` calls, LOAD_CONCURRENCY at a time. */
+async function directLoad(): Promise<LoadRun> {
+  const started = performance.now();
+  const samples: Sample[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < LOAD_CONVERSATIONS) {
+      const i = next++;
+      const cwd = mkdtempSync(path.join(home, 'run-'));
+      const q = query({ prompt: once(user(`Task ${i}`)), options: directOptions(cwd) });
+      try {
+        samples.push(await timeSdk(q, started));
+      } finally {
+        q.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: LOAD_CONCURRENCY }, worker));
+  return { samples, total: performance.now() - started };
+}
+
+/**
+ * A Claude Code process up and waiting (as a pre-started one is), started
+ * with extra environment: its resident memory after it settled, and how long
+ * its first answer took. For settings that might make it lighter.
+ */
+async function idleProcess(extraEnv: Record<string, string>): Promise<{ rssMiB: number; firstAnswerMs: number }> {
+  const cwd = mkdtempSync(path.join(home, 'run-'));
+  let pid = 0;
+  const options: Options = {
+    ...directOptions(cwd),
+    env: { ...env, ...extraEnv },
+    spawnClaudeCodeProcess: (o) => {
+      const child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      pid = child.pid!;
+      return child;
+    },
+  };
+  const warm = await startup({ options });
+  await sleep(2_000);
+  const rssMiB = rssOf(pid) / 1024 ** 2;
+  const started = performance.now();
+  const q = warm.query(once(user('Hello')));
+  try {
+    return { rssMiB, firstAnswerMs: (await timeSdk(q, started)).total };
+  } finally {
+    q.close();
+  }
 }
 
 // ---------------------------------------------------------------- memory
@@ -257,6 +463,19 @@ function descendants(pid: number): number[] {
   return children;
 }
 
+/** A process's own children (the bridge's are its Claude Code processes). */
+function children(pid: number): number[] {
+  return readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
 function sampleMemory(pid: number): NodeJS.Timeout {
   return setInterval(() => {
     peaks.bridge = Math.max(peaks.bridge, rssOf(pid));
@@ -281,6 +500,10 @@ interface Stat {
   n: number;
 }
 
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
 function stat(samples: Sample[]): Stat {
   return {
     ttftMedian: percentile(samples.map((s) => s.ttft), 50),
@@ -294,10 +517,16 @@ function stat(samples: Sample[]): Stat {
 // ---------------------------------------------------------------- the run
 
 const pooled = await startBridge({ BRIDGE_POOL_SIZE: '1', BRIDGE_LIVE_SESSIONS: '8' });
-const unpooled = await startBridge({ BRIDGE_POOL_SIZE: '0', BRIDGE_LIVE_SESSIONS: '0' });
+const unpooled = await startBridge({ BRIDGE_POOL_SIZE: '0', BRIDGE_LIVE_SESSIONS: '0', BRIDGE_PRESTART_MEMORY: '0' });
 const memory = sampleMemory(pooled.child.pid!);
 
-const first = { directCold: [] as Sample[], directPrewarmed: [] as Sample[], bridgePool: [] as Sample[], bridgeNoPool: [] as Sample[] };
+const first = {
+  directCold: [] as Sample[],
+  directPrewarmed: [] as Sample[],
+  bridgePool: [] as Sample[],
+  bridgeSeen: [] as Sample[],
+  bridgeNoPool: [] as Sample[],
+};
 const continued = { bridge2: [] as Sample[], bridge3: [] as Sample[], direct2: [] as Sample[], direct3: [] as Sample[] };
 const long = { direct: [] as Sample[], bridge: [] as Sample[] };
 
@@ -308,8 +537,14 @@ for (let round = 0; round < ROUNDS; round++) {
     async () => void first.directCold.push(await directCold('Hello')),
     async () => void first.directPrewarmed.push(await directPrewarmed()),
     async () => {
-      await spareReady(pooled);
-      first.bridgePool.push(await viaBridge(pooled, [{ role: 'user', content: `Hello ${round}` }]));
+      // A configuration never seen: a system prompt of its own; a warm spare serves it.
+      await spareReady(pooled, 2);
+      first.bridgePool.push(await viaBridge(pooled, [{ role: 'user', content: 'Hello' }], `${SYSTEM} (Round ${round}.)`));
+    },
+    async () => {
+      // A configuration seen before (the conversations of every round have it): served by a process started for it.
+      await spareReady(pooled, 2);
+      first.bridgeSeen.push(await viaBridge(pooled, [{ role: 'user', content: `Hello ${round}` }]));
     },
     async () => void first.bridgeNoPool.push(await viaBridge(unpooled, [{ role: 'user', content: 'Hello' }])),
     async () => {
@@ -340,6 +575,16 @@ for (let round = 0; round < ROUNDS; round++) {
   console.error(`  round ${round + 1} done`);
 }
 
+// Tool steps: a 10-step loop through the bridge (each step a live session's waiting tool call) and directly.
+const toolSteps = { bridge: [] as Sample[], direct: [] as Sample[] };
+for (let round = 0; round < TOOL_ROUNDS; round++) {
+  const bridge = async (): Promise<void> => void toolSteps.bridge.push(...(await bridgeToolLoop(pooled)).map((ttft) => ({ ttft, total: ttft })));
+  const direct = async (): Promise<void> => void toolSteps.direct.push(...(await directToolLoop()).map((ttft) => ({ ttft, total: ttft })));
+  await spareReady(pooled, 2);
+  for (const step of round % 2 === 0 ? [direct, bridge] : [bridge, direct]) await step();
+  console.error(`  tool loop ${round + 1} done`);
+}
+
 const concurrency: Record<string, { bridge: Stat; direct: Stat }> = {};
 for (const n of [1, 4, 8]) {
   const bridge: Sample[] = [];
@@ -352,6 +597,38 @@ for (const n of [1, 4, 8]) {
   concurrency[String(n)] = { bridge: stat(bridge), direct: stat(direct) };
 }
 clearInterval(memory);
+
+// Under load: a bridge with its default settings but --max-concurrent 3, against direct calls 3 at a time.
+// (A queue timeout long enough for the last of the 24 on a loaded machine: the default 60 s would refuse them.)
+const loaded = await startBridge({ MAX_CONCURRENT: String(LOAD_CONCURRENCY), BRIDGE_QUEUE_TIMEOUT: '600' });
+// An agent's conversations: its configuration is known from the first.
+await viaBridge(loaded, [{ role: 'user', content: 'First' }]);
+const load = { bridge: [] as LoadRun[], direct: [] as LoadRun[] };
+for (let round = 0; round < LOAD_ROUNDS; round++) {
+  const bridge = async (): Promise<void> => void load.bridge.push(await bridgeLoad(loaded));
+  const direct = async (): Promise<void> => void load.direct.push(await directLoad());
+  for (const step of round % 2 === 0 ? [bridge, direct] : [direct, bridge]) await step();
+  console.error(`  load round ${round + 1} done`);
+}
+
+// Memory per conversation: what each kind of waiting process holds, on that bridge once drained.
+const perProcess = await (async () => {
+  const m = await metricsOf(loaded);
+  const each = (role: string) => (m.get(`bridge_claude_process_resident_bytes{role="${role}"}`) ?? 0) / Math.max(1, m.get(`bridge_claude_processes{role="${role}"}`) ?? 0) / 1024 ** 2;
+  const count = (role: string) => m.get(`bridge_claude_processes{role="${role}"}`) ?? 0;
+  return {
+    liveSessionMiB: each('session'),
+    spareMiB: each('spare'),
+    prestartedMiB: each('prestarted'),
+    counts: { session: count('session'), spare: count('spare'), prestarted: count('prestarted') },
+    bridgeMiB: rssOf(loaded.child.pid!) / 1024 ** 2,
+  };
+})();
+
+// Settings that might make a waiting Claude Code process lighter without changing what it sends.
+const lighter: Record<string, Array<{ rssMiB: number; firstAnswerMs: number }>> = { none: [], 'BUN_OPTIONS=--smol': [], 'BUN_JSC_useJIT=0': [] };
+const lighterEnv: Record<string, Record<string, string>> = { none: {}, 'BUN_OPTIONS=--smol': { BUN_OPTIONS: '--smol' }, 'BUN_JSC_useJIT=0': { BUN_JSC_useJIT: '0' } };
+for (let r = 0; r < 2; r++) for (const name of Object.keys(lighter)) lighter[name]!.push(await idleProcess(lighterEnv[name]!));
 
 // What the bridge itself does per request besides relaying: measured here so
 // that what is worth caching is decided by figures.
@@ -394,6 +671,7 @@ const results = {
     cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
     node: process.version,
+    agentSdk: (JSON.parse(readFileSync(path.join(root, 'node_modules/@anthropic-ai/claude-agent-sdk/package.json'), 'utf8')) as { version: string }).version,
     claudeCode: (await (await fetch(`${pooled.url}/health`)).json() as { claude_code: { version: string } }).claude_code.version,
     date: new Date().toISOString(),
     rounds: ROUNDS,
@@ -402,6 +680,7 @@ const results = {
     directCold: stat(first.directCold),
     directPrewarmed: stat(first.directPrewarmed),
     bridgePool: stat(first.bridgePool),
+    bridgeSeen: stat(first.bridgeSeen),
     bridgeNoPool: stat(first.bridgeNoPool),
   },
   continuedTurns: {
@@ -411,6 +690,25 @@ const results = {
     directResumeTurn3: stat(continued.direct3),
   },
   longAnswer: { words: LONG_WORDS, direct: stat(long.direct), bridge: stat(long.bridge) },
+  toolStep: { steps: TOOL_STEPS, loops: TOOL_ROUNDS, bridge: stat(toolSteps.bridge), direct: stat(toolSteps.direct) },
+  load: {
+    conversations: LOAD_CONVERSATIONS,
+    concurrency: LOAD_CONCURRENCY,
+    rounds: LOAD_ROUNDS,
+    bridge: { ...stat(load.bridge.flatMap((r) => r.samples)), runTotalMedian: median(load.bridge.map((r) => r.total)) },
+    direct: { ...stat(load.direct.flatMap((r) => r.samples)), runTotalMedian: median(load.direct.map((r) => r.total)) },
+    bridgeRssPeakMiB: Math.max(...load.bridge.map((r) => r.bridgeRssPeakMiB!)),
+    claudeProcessesPeak: Math.max(...load.bridge.map((r) => r.processesPeak!)),
+    claudeProcessesAfterDrain: load.bridge.at(-1)!.processesAfterDrain!,
+  },
+  memoryPerConversation: {
+    ...perProcess,
+    // With the defaults: one spare, the pre-started sessions the budget holds, three live conversations.
+    conversationsOn24GiB: Math.floor((24 * 1024 - perProcess.bridgeMiB) / Math.max(1, perProcess.liveSessionMiB)),
+  },
+  lighterProcess: Object.fromEntries(
+    Object.entries(lighter).map(([name, runs]) => [name, { rssMiB: median(runs.map((r) => r.rssMiB)), firstAnswerMs: median(runs.map((r) => r.firstAnswerMs)) }]),
+  ),
   concurrency,
   memory: { bridgeRssPeakMiB: peaks.bridge / 1024 ** 2, childrenRssPeakMiB: peaks.children / 1024 ** 2 },
   bookkeeping,
@@ -422,6 +720,10 @@ const c = results.continuedTurns;
 const ratios = {
   firstTurnTtftVsDirectCold: f.bridgePool.ttftMedian / f.directCold.ttftMedian,
   firstTurnTtftVsDirectPrewarmed: f.bridgePool.ttftMedian / f.directPrewarmed.ttftMedian,
+  seenConfigurationTtftVsDirectPrewarmed: f.bridgeSeen.ttftMedian / f.directPrewarmed.ttftMedian,
+  toolStepVsDirect: results.toolStep.bridge.ttftMedian / results.toolStep.direct.ttftMedian,
+  loadTotalVsDirect: results.load.bridge.runTotalMedian / results.load.direct.runTotalMedian,
+  loadTtftP95VsDirect: results.load.bridge.ttftP95 / results.load.direct.ttftP95,
   turn2TtftVsDirectResume: c.bridgeTurn2.ttftMedian / c.directResumeTurn2.ttftMedian,
   turn2TtftVsDirectPrewarmed: c.bridgeTurn2.ttftMedian / f.directPrewarmed.ttftMedian,
   turn3TtftVsDirectResume: c.bridgeTurn3.ttftMedian / c.directResumeTurn3.ttftMedian,
@@ -433,6 +735,10 @@ const ratios = {
 const limits: Record<keyof typeof ratios, number> = {
   firstTurnTtftVsDirectCold: 0.5,
   firstTurnTtftVsDirectPrewarmed: 1.15,
+  seenConfigurationTtftVsDirectPrewarmed: 0.5,
+  toolStepVsDirect: 1.2,
+  loadTotalVsDirect: 1.05,
+  loadTtftP95VsDirect: 1,
   turn2TtftVsDirectResume: 0.5,
   turn2TtftVsDirectPrewarmed: 1.15,
   turn3TtftVsDirectResume: 0.5,
@@ -444,6 +750,7 @@ const targets = {
     Object.entries(limits).map(([k, target]) => [k, { target, met: ratios[k as keyof typeof ratios] <= target }]),
   ) as Record<keyof typeof ratios, { target: number; met: boolean }>),
   bridgeRss: { target: 150, met: results.memory.bridgeRssPeakMiB <= 150 },
+  bridgeRssUnderLoad: { target: 150, met: results.load.bridgeRssPeakMiB <= 150 },
   cachedShare: { target: 0.9, met: reach.cachedShare.bridge >= 0.9 },
 };
 writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...results, ratios, targets }, null, 2)}\n`);
@@ -451,12 +758,13 @@ writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify({ ...results,
 const ms = (v: number) => (Number.isNaN(v) ? '   -' : `${Math.round(v)}`.padStart(6));
 const row = (name: string, s: Stat) => `${name.padEnd(34)} ${ms(s.ttftMedian)} ${ms(s.ttftP95)} ${ms(s.totalMedian)} ${ms(s.totalP95)}   ${s.n}`;
 const lines = [
-  `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, Claude Code ${results.machine.claudeCode}`,
+  `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, Agent SDK ${results.machine.agentSdk}, Claude Code ${results.machine.claudeCode}`,
   '',
   `${'milliseconds'.padEnd(34)} ${'TTFT'.padStart(6)} ${'p95'.padStart(6)} ${'total'.padStart(6)} ${'p95'.padStart(6)}   n`,
   row('first turn: direct cold query()', f.directCold),
   row('first turn: direct prewarmed claim', f.directPrewarmed),
   row('first turn: bridge, warm pool', f.bridgePool),
+  row('first turn, config seen: bridge', f.bridgeSeen),
   row('first turn: bridge, no pool', f.bridgeNoPool),
   row('turn 2: bridge (live session)', c.bridgeTurn2),
   row('turn 2: direct resume', c.directResumeTurn2),
@@ -464,22 +772,30 @@ const lines = [
   row('turn 3: direct resume', c.directResumeTurn3),
   row(`long answer (${LONG_WORDS} words): direct`, results.longAnswer.direct),
   row(`long answer (${LONG_WORDS} words): bridge`, results.longAnswer.bridge),
+  row('tool step: direct (in-process MCP)', results.toolStep.direct),
+  row('tool step: bridge (live session)', results.toolStep.bridge),
+  row(`load ${LOAD_CONVERSATIONS}×, ${LOAD_CONCURRENCY} at a time: direct`, results.load.direct),
+  row(`load ${LOAD_CONVERSATIONS}×, ${LOAD_CONCURRENCY} at a time: bridge`, results.load.bridge),
   ...[1, 4, 8].flatMap((n) => [row(`${n} concurrent: bridge`, concurrency[String(n)]!.bridge), row(`${n} concurrent: direct cold`, concurrency[String(n)]!.direct)]),
   '',
   `peak RSS: bridge ${results.memory.bridgeRssPeakMiB.toFixed(0)} MiB, its Claude Code processes ${results.memory.childrenRssPeakMiB.toFixed(0)} MiB`,
+  `load: whole run ${Math.round(results.load.bridge.runTotalMedian)} ms through the bridge, ${Math.round(results.load.direct.runTotalMedian)} ms direct (medians of ${LOAD_ROUNDS}); bridge RSS peak ${results.load.bridgeRssPeakMiB.toFixed(0)} MiB; Claude Code processes ${results.load.claudeProcessesPeak} at the peak, ${results.load.claudeProcessesAfterDrain} after the drain`,
+  `memory: an idle live session ${perProcess.liveSessionMiB.toFixed(0)} MiB, a spare ${perProcess.spareMiB.toFixed(0)} MiB, a pre-started session ${perProcess.prestartedMiB.toFixed(0)} MiB (resident, each); the bridge ${perProcess.bridgeMiB.toFixed(0)} MiB; 24 GiB holds about ${results.memoryPerConversation.conversationsOn24GiB} idle live sessions`,
+  `lighter process? ${Object.entries(results.lighterProcess).map(([k, v]) => `${k}: ${v.rssMiB.toFixed(0)} MiB, first answer ${v.firstAnswerMs.toFixed(0)} ms`).join('; ')}`,
   `per request: a cold turn's 10-turn transcript ${bookkeeping.transcriptWriteAndRemoveUs.toFixed(0)} µs (written and removed), model name resolution ${bookkeeping.modelResolutionUs.toFixed(1)} µs`,
   '',
   'ratios (bridge / direct, medians):',
   ...Object.entries(ratios).map(([k, v]) => `  ${k.padEnd(34)} ${v.toFixed(2)}  (target ≤ ${targets[k as keyof typeof targets].target}: ${targets[k as keyof typeof targets].met ? 'met' : 'NOT met'})`),
   `  bridge RSS ${results.memory.bridgeRssPeakMiB.toFixed(0)} MiB (target ≤ 150: ${targets.bridgeRss.met ? 'met' : 'NOT met'})`,
+  `  bridge RSS under load ${results.load.bridgeRssPeakMiB.toFixed(0)} MiB (target ≤ 150: ${targets.bridgeRssUnderLoad.met ? 'met' : 'NOT met'})`,
   '',
   ...reachLines(reach),
 ];
 console.log(lines.join('\n'));
 writeFileSync(path.join(outDir, 'chart.svg'), chart(results));
 
-for (const b of [pooled, unpooled]) b.child.kill('SIGTERM');
-await Promise.all([pooled, unpooled].map((b) => new Promise((r) => b.child.once('exit', r))));
+for (const b of [pooled, unpooled, loaded]) b.child.kill('SIGTERM');
+await Promise.all([pooled, unpooled, loaded].map((b) => new Promise((r) => b.child.once('exit', r))));
 await fake.stop();
 rmSync(home, { recursive: true, force: true });
 
@@ -490,11 +806,14 @@ function chart(r: typeof results): string {
     ['direct cold query()', r.firstTurn.directCold.ttftMedian, '#9aa5b1'],
     ['direct prewarmed claim', r.firstTurn.directPrewarmed.ttftMedian, '#9aa5b1'],
     ['bridge, no pool', r.firstTurn.bridgeNoPool.ttftMedian, '#7aa7d8'],
-    ['bridge, warm pool', r.firstTurn.bridgePool.ttftMedian, '#2f6fb5'],
+    ['bridge, warm pool (new config)', r.firstTurn.bridgePool.ttftMedian, '#2f6fb5'],
+    ['bridge, config seen before', r.firstTurn.bridgeSeen.ttftMedian, '#2f6fb5'],
     ['turn 2: direct resume', r.continuedTurns.directResumeTurn2.ttftMedian, '#9aa5b1'],
     ['turn 2: bridge (live session)', r.continuedTurns.bridgeTurn2.ttftMedian, '#2f6fb5'],
     ['turn 3: direct resume', r.continuedTurns.directResumeTurn3.ttftMedian, '#9aa5b1'],
     ['turn 3: bridge (live session)', r.continuedTurns.bridgeTurn3.ttftMedian, '#2f6fb5'],
+    ['tool step: direct (MCP tool)', r.toolStep.direct.ttftMedian, '#9aa5b1'],
+    ['tool step: bridge', r.toolStep.bridge.ttftMedian, '#2f6fb5'],
   ];
   const max = Math.max(...bars.map((b) => b[1]));
   const width = 760;
@@ -516,7 +835,7 @@ function chart(r: typeof results): string {
   <rect width="100%" height="100%" fill="#ffffff"/>
   <text x="${left}" y="24" font-size="15" font-weight="bold">Time to first token, median (lower is better)</text>
   ${rows}
-  <text x="10" y="${height - 12}" font-size="11" fill="#52606d">${escape(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, Claude Code ${r.machine.claudeCode}; ${r.machine.rounds} interleaved rounds, fake API on loopback`)}</text>
+  <text x="10" y="${height - 12}" font-size="11" fill="#52606d">${escape(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}, Agent SDK ${r.machine.agentSdk}, Claude Code ${r.machine.claudeCode}; ${r.machine.rounds} interleaved rounds, fake API on loopback`)}</text>
 </svg>
 `;
 }

@@ -55,6 +55,8 @@ export interface Config {
   poolSize: number;
   /** A spare unused this long is let go. */
   poolIdleMs: number;
+  /** Memory that processes started ahead for known configurations may hold together (0 turns them off). */
+  prestartMemoryBytes: number;
   /** Conversations whose Claude Code process is kept for their next turn. */
   liveSessions: number;
   /** How long such a process waits for the next turn. */
@@ -190,12 +192,15 @@ const hostNames: Parser<string[]> = (raw) =>
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
 /** "32mb", "512k", "1048576". */
-const bytes: Parser<number> = (raw) => {
+const bytes: Parser<number> = (raw) => sizeOrZero(raw, 1024);
+
+/** A size, or 0 where that turns something off. */
+const sizeOrZero = (raw: string, least = 0): number => {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
   const unit = UNITS[match?.[2]?.toLowerCase() ?? 'x'];
   if (!match || unit === undefined) throw new SettingError(`must be a size such as 32mb, 512kb or 1048576, got "${raw}"`);
   const value = Math.floor(Number(match[1]) * unit);
-  if (value < 1024) throw new SettingError(`must be at least 1kb, got "${raw}"`);
+  if (value < least) throw new SettingError(`must be at least 1kb, got "${raw}"`);
   return value;
 };
 
@@ -438,6 +443,18 @@ const TABLE = [
     parse: seconds(10, 86_400),
     default: 1_800_000,
     unit: 'duration',
+  },
+  {
+    key: 'prestartMemoryBytes',
+    flag: '--prestart-memory',
+    env: 'BRIDGE_PRESTART_MEMORY',
+    arg: '<size>',
+    description:
+      'Memory for Claude Code processes started ahead, each with a configuration seen in recent traffic (system prompt, tools, model…), the default one first; 0 turns this off',
+    parse: (raw) => sizeOrZero(raw),
+    default: 1024 ** 3,
+    unit: 'size',
+    banner: 'limit',
   },
   {
     key: 'liveSessions',

@@ -7,8 +7,9 @@ import type { ExecutableInfo } from './core/ports.js';
 import { LoginTracker } from './claude/login-state.js';
 import { LiveSessions } from './claude/live-sessions.js';
 import { ModelCatalog } from './claude/model-catalog.js';
-import { ProcessRegistry } from './claude/process-registry.js';
-import { sessionOptions } from './claude/run-options.js';
+import { PrestartedSessions } from './claude/prestarted-sessions.js';
+import { ProcessRegistry, type ProcessHandle } from './claude/process-registry.js';
+import { defaultRecipe, sessionOptions } from './claude/run-options.js';
 import { runtimeFingerprint } from './claude/runtime-fingerprint.js';
 import { SparePool } from './claude/spare-pool.js';
 import { ConversationPreamble } from './claude/conversation-preamble.js';
@@ -49,6 +50,7 @@ export interface RunningServer {
   login: LoginTracker;
   registry: ProcessRegistry;
   pool: SparePool;
+  prestarted: PrestartedSessions;
   live: LiveSessions;
   runner: ClaudeRunner;
   usageLimits: UsageLimits;
@@ -127,6 +129,18 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     registry,
     logger,
   );
+  const shared = (process: ProcessHandle) => sessionOptions(config, registry, process, workspace);
+  const prestarted = new PrestartedSessions(
+    {
+      budgetBytes: config.prestartMemoryBytes,
+      idleMs: config.poolIdleMs,
+      defaultRecipe: defaultRecipe(config, shared),
+      fingerprint: () => runtimeFingerprint(config),
+    },
+    registry,
+    logger,
+  );
+  pool.follow(prestarted);
   const login = new LoginTracker(config.childEnv);
   const limiter = new ConcurrencyLimiter(config);
   const activity = new ActivityLog();
@@ -137,13 +151,14 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     logger,
     registry,
     pool,
+    prestarted,
     live,
     workspace,
     preamble: new ConversationPreamble(workspace.preambleFile),
     refusals: new ModelRefusals(),
     usageLimits,
   });
-  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry, usageLimits });
+  const metrics = new Metrics({ limiter, pool, prestarted, live, runner, processes: registry, usageLimits });
   const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
   // The status page: full requests are kept for it only when the session log
   // is on (people opted in to keeping them); its live streams follow the feed.
@@ -271,6 +286,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     login,
     registry,
     pool,
+    prestarted,
     live,
     runner,
     usageLimits,

@@ -14,6 +14,7 @@ import { planExtraBody, refusedFields, type ExtraBodyPlan, type ModelRefusals } 
 import { InputQueue } from './input-queue.js';
 import type { LiveSessions } from './live-sessions.js';
 import { poolRunTicket, type RunOrigin } from './pool-policy.js';
+import type { Prestarted, PrestartedSessions } from './prestarted-sessions.js';
 import type { ProcessRegistry } from './process-registry.js';
 import {
   claimable,
@@ -21,6 +22,8 @@ import {
   coldOptions,
   endsWithToolResults,
   extraBodyValue,
+  prestartable,
+  prestartRecipe,
   sessionOptions,
   startConversation,
   systemPrompt,
@@ -39,6 +42,8 @@ export interface RunnerDeps {
   logger: Logger;
   registry: ProcessRegistry;
   pool: SparePool;
+  /** Processes started ahead with the configurations of recent new conversations. */
+  prestarted: PrestartedSessions;
   live: LiveSessions;
   workspace: Workspace;
   preamble: ConversationPreamble;
@@ -58,7 +63,8 @@ interface RunState {
 /**
  * Runs one request through Claude Code. The process comes from, in order of
  * preference: the live session that answered this conversation's previous
- * turn (the new turn is pushed into it), a warm spare (for a first turn it
+ * turn (the new turn is pushed into it), a process started ahead with this
+ * new conversation's whole configuration, a warm spare (for a first turn it
  * can serve), or a cold start with the history as a resumed transcript.
  * Afterwards a process whose conversation can go on is parked for the next
  * turn; any other is ended. Yields RunEvents; throws BridgeError; ending the
@@ -66,7 +72,7 @@ interface RunState {
  */
 export class ClaudeRunner implements Runner {
   /** How many runs got their process which way. */
-  readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
+  readonly origins: Record<RunOrigin, number> = { live: 0, prestarted: 0, spare: 0, cold: 0 };
   /** False once Claude Code was seen to ignore CLAUDE_CODE_EXTRA_BODY (an organisation policy can disable it). */
   private extraBodyHonoured = true;
 
@@ -210,6 +216,17 @@ export class ClaudeRunner implements Runner {
       this.note('live');
       return { session: live, origin: 'live' };
     }
+    if (prestartable(spec.request)) {
+      const { config, registry, workspace, prestarted } = this.deps;
+      const recipe = prestartRecipe(spec.request, config, spec.sdkModel, plan, (process) => sessionOptions(config, registry, process, workspace));
+      const ready = await prestarted.take(recipe.key, spec.signal);
+      // Seen now: kept ready for the next new conversation like this one.
+      prestarted.learn(recipe);
+      if (ready) {
+        this.note('prestarted');
+        return { session: this.beginPrestarted(spec, ready), origin: 'prestarted' };
+      }
+    }
     if (claimable(spec.request)) {
       const claimed = await this.claimSpare(spec, plan);
       if (claimed) {
@@ -294,6 +311,13 @@ export class ClaudeRunner implements Runner {
       }
     }
     return preamble.attachments(modelId);
+  }
+
+  /** A process started ahead with this request's configuration, given the conversation's first message. */
+  private beginPrestarted(spec: RunSpec, ready: Prestarted): ClaudeSession {
+    const input = new InputQueue();
+    input.push(promptMessage(spec.request.turns[0]!));
+    return new ClaudeSession(ready.query(input), input, this.sessionFiles(), ready.process, ready.broker, ready.extraBody);
   }
 
   /** A warm spare bound to this request, or undefined when none is ready or the claim is refused. */

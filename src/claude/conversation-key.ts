@@ -60,3 +60,13 @@ export function conversationKey(context: SessionContext, turns: readonly Turn[])
     .update(JSON.stringify({ context, turns: turns.map(normalizeTurn) }))
     .digest('base64url');
 }
+
+/**
+ * The identity of a new conversation's configuration: everything a Claude
+ * Code process is started with besides the conversation. Equal keys start
+ * processes that send Claude the same thing; a different extra body is a
+ * different configuration, since the process sends it with every request.
+ */
+export function configurationKey(context: SessionContext, extraBody: Record<string, unknown>): string {
+  return createHash('sha256').update(JSON.stringify({ context, extraBody })).digest('base64url');
+}

@@ -2,7 +2,7 @@ import { BridgeError } from '../errors/bridge-error.js';
 import type { SparePool } from './spare-pool.js';
 
 /** How a run got its Claude Code process (for metrics and tests). */
-export type RunOrigin = 'live' | 'spare' | 'cold';
+export type RunOrigin = 'live' | 'prestarted' | 'spare' | 'cold';
 
 /** What the warm pool hears of one run, told by the runner at each step; what to do about it is the pool's call. */
 export interface PoolRunTicket {

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { SpawnedProcess, SpawnOptions } from '@anthropic-ai/claude-agent-sdk';
 
 /** What a Claude Code process is doing for the bridge. */
-export type ProcessRole = 'spare' | 'run' | 'session' | 'catalog';
+export type ProcessRole = 'spare' | 'prestarted' | 'run' | 'session' | 'catalog';
 
 export interface ProcessEntry {
   pid: number;

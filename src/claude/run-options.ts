@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CanUseTool, ClaimOptions, Options } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
-import type { BridgeRequest, Turn } from '../core/types.js';
+import { plainRequest, type BridgeRequest, type Turn } from '../core/types.js';
 import { CLIENT_TOOL_PREFIX, CLIENT_TOOL_SERVER, clientToolServer } from './client-tools.js';
 import type { Attachment } from './conversation-preamble.js';
+import { planExtraBody } from './extra-body.js';
+import { configurationKey, sessionContext } from './conversation-key.js';
+import type { PrestartRecipe } from './prestarted-sessions.js';
 import type { ProcessHandle, ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
 import { STRUCTURED_OUTPUT_TOOL } from './sdk-message-normalizer.js';
@@ -221,4 +224,42 @@ export function coldOptions(
       : {}),
   };
   return { options, prompt: conversation.prompt, transcript: conversation.transcript };
+}
+
+/** Whether a process started ahead for the request's configuration can serve it: a new conversation, one user turn. */
+export function prestartable(request: BridgeRequest): boolean {
+  return request.turns.length === 1 && !endsWithToolResults(request.turns);
+}
+
+/** A conversation that has not begun: the process waits for its first message. */
+const NOT_BEGUN: ConversationStart = { options: {}, prompt: undefined, env: {}, transcript: undefined };
+
+/**
+ * The configuration of a new conversation as a recipe for a process started
+ * ahead: the options a cold start of this request would have, built by the
+ * same function (coldOptions), without the prompt. Claude Code keeps no
+ * transcript of its own in such a process: a first message with images
+ * would otherwise be stored in files, and Claude told their paths.
+ */
+export function prestartRecipe(
+  request: BridgeRequest,
+  config: Config,
+  sdkModel: string | undefined,
+  plan: { body: Record<string, unknown>; instructions: string },
+  shared: (process: ProcessHandle) => Options,
+): PrestartRecipe {
+  // Only what a process is started with is kept, not the conversation.
+  const template: BridgeRequest = { ...request, turns: [] };
+  const context = sessionContext(template, sdkModel, systemPrompt(template, config, plan.instructions));
+  return {
+    key: configurationKey(context, plan.body),
+    extraBody: extraBodyValue(plan.body),
+    options: (process, broker) => coldOptions(template, config, sdkModel, shared(process), broker, NOT_BEGUN, plan.body, plan.instructions).options,
+  };
+}
+
+/** The configuration of a request that sets nothing: the bridge's default system prompt, no tools, the default model. */
+export function defaultRecipe(config: Config, shared: (process: ProcessHandle) => Options): PrestartRecipe {
+  const request = plainRequest([]);
+  return prestartRecipe(request, config, undefined, planExtraBody(request, new Set()), shared);
 }

@@ -29,6 +29,20 @@ export interface PoolStats {
   discarded: number;
 }
 
+/**
+ * A pool of processes that starts them by the same rule as this one (see
+ * SparePool.follow): pre-started sessions follow the spare pool.
+ */
+export interface PoolFollower {
+  /** Start what is missing: called when starting a process slows no request down. */
+  fill(): void;
+  /** Let every ready process go (after a login failure, say). */
+  discardAll(): void;
+  close(): Promise<void>;
+  /** How the follower asks for a fill, which the leader holds back while a request starts Claude Code cold. */
+  follow(fill: () => void): void;
+}
+
 const RETRY_MS = [1_000, 5_000, 30_000, 120_000];
 /** When a claimed run goes on this long, the pool is refilled anyway. */
 const REPLENISH_LATEST_MS = 3_000;
@@ -51,6 +65,7 @@ export class SparePool {
   private readonly sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly counters = { claimed: 0, refused: 0, discarded: 0 };
+  private readonly followers: PoolFollower[] = [];
 
   constructor(
     private readonly opts: SparePoolOptions,
@@ -61,6 +76,16 @@ export class SparePool {
       this.sweepTimer = setInterval(() => this.sweep(), Math.min(60_000, Math.max(1_000, opts.idleMs / 4)));
       this.sweepTimer.unref();
     }
+  }
+
+  /**
+   * Another pool of processes starts its own by this pool's rule: not
+   * while a request waits for Claude Code to start cold, and again once a
+   * request is over; it is discarded and closed with this one.
+   */
+  follow(follower: PoolFollower): void {
+    this.followers.push(follower);
+    follower.follow(() => this.fill());
   }
 
   /** Start filling the pool. */
@@ -123,6 +148,7 @@ export class SparePool {
   /** Let every ready spare go (after a login failure, say); new ones start in the background. */
   discardAll(): void {
     this.discard();
+    for (const follower of this.followers) follower.discardAll();
     this.fill();
   }
 
@@ -137,7 +163,7 @@ export class SparePool {
     clearTimeout(this.replenishTimer);
     clearTimeout(this.retryTimer);
     for (const spare of this.ready.splice(0)) spare.spare.close();
-    await Promise.all([...this.starting]);
+    await Promise.all([...this.starting, ...this.followers.map((f) => f.close())]);
   }
 
   private discard(): void {
@@ -148,7 +174,9 @@ export class SparePool {
   }
 
   private fill(): void {
-    if (this.closed || this.retryTimer || this.coldStarts > 0) return;
+    if (this.closed || this.coldStarts > 0) return;
+    for (const follower of this.followers) follower.fill();
+    if (this.retryTimer) return;
     while (this.ready.length + this.warming < this.opts.size) {
       const started = this.warm();
       this.starting.add(started);

@@ -1,5 +1,6 @@
 import { ClaudeRunner } from '../claude/claude-runner.js';
 import { LiveSessions } from '../claude/live-sessions.js';
+import { PrestartedSessions } from '../claude/prestarted-sessions.js';
 import { ProcessRegistry } from '../claude/process-registry.js';
 import { SparePool } from '../claude/spare-pool.js';
 import { ConversationPreamble } from '../claude/conversation-preamble.js';
@@ -22,13 +23,18 @@ const PROBE_PROMPT = 'Reply with the single word: ok';
  * model is used, since that is what a request without a model gets.
  */
 export async function probeLogin(config: Config, timeoutMs: number): Promise<ProbeResult> {
-  // One cold run: no warm spare, nothing kept afterwards.
+  // One cold run: no warm spare or pre-started session, nothing kept afterwards.
   const workspace = new Workspace(config.workRoot, config.childEnv);
   const runner = new ClaudeRunner({
     config,
     logger: silentLogger(),
     registry: new ProcessRegistry(),
     pool: new SparePool({ size: 0, idleMs: 60_000, options: () => ({}), fingerprint: () => '' }, new ProcessRegistry(), silentLogger()),
+    prestarted: new PrestartedSessions(
+      { budgetBytes: 0, idleMs: 60_000, defaultRecipe: { key: '', options: () => ({}), extraBody: '{}' }, fingerprint: () => '' },
+      new ProcessRegistry(),
+      silentLogger(),
+    ),
     live: new LiveSessions({ max: 0, ttlMs: 0 }),
     workspace,
     preamble: new ConversationPreamble(undefined),

@@ -1,6 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ClaudeRunner } from '../claude/claude-runner.js';
 import type { LiveSessions } from '../claude/live-sessions.js';
+import type { PrestartedSessions } from '../claude/prestarted-sessions.js';
+import { residentBytes } from '../claude/process-memory.js';
 import type { ProcessRegistry, ProcessRole } from '../claude/process-registry.js';
 import type { SparePool } from '../claude/spare-pool.js';
 import type { ConcurrencyLimiter } from '../core/limiter.js';
@@ -10,6 +12,7 @@ import type { RequestObserver, RequestRecord, RequestTrace } from '../core/reque
 export interface MetricsSources {
   limiter: ConcurrencyLimiter;
   pool: SparePool;
+  prestarted: Pick<PrestartedSessions, 'stats'>;
   live: LiveSessions;
   runner: Pick<ClaudeRunner, 'origins'>;
   processes: ProcessRegistry;
@@ -66,7 +69,7 @@ const UPSTREAM_CODES = new Set([
   'structured_output_failed',
 ]);
 
-const ROLES: ProcessRole[] = ['spare', 'run', 'session', 'catalog'];
+const ROLES: ProcessRole[] = ['spare', 'prestarted', 'run', 'session', 'catalog'];
 
 /**
  * Prometheus metrics, on a registry of this server's own (no global state):
@@ -139,6 +142,14 @@ export class Metrics implements RequestObserver {
       [{}, sources.pool.stats().refused],
     ]);
     new Gauge({
+      name: 'bridge_prestarted_sessions_ready',
+      help: 'Claude Code processes started ahead with the configuration of a recent new conversation, waiting for its first message',
+      registers,
+      collect() {
+        this.set(sources.prestarted.stats().ready);
+      },
+    });
+    new Gauge({
       name: 'bridge_live_sessions',
       help: "Conversations whose Claude Code process waits for their next turn",
       registers,
@@ -146,7 +157,7 @@ export class Metrics implements RequestObserver {
         this.set(sources.live.stats().parked);
       },
     });
-    mirroredCounter(registers, 'bridge_runs_total', 'Runs by where their Claude Code process came from: live session, warm spare or cold start', ['origin'], () =>
+    mirroredCounter(registers, 'bridge_runs_total', 'Runs by where their Claude Code process came from: live session, pre-started session, warm spare or cold start', ['origin'], () =>
       Object.entries(sources.runner.origins).map(([origin, count]) => [{ origin }, count]),
     );
     new Gauge({
@@ -156,6 +167,17 @@ export class Metrics implements RequestObserver {
       registers,
       collect() {
         for (const role of ROLES) this.set({ role }, sources.processes.count(role));
+      },
+    });
+    new Gauge({
+      name: 'bridge_claude_process_resident_bytes',
+      help: 'Resident memory of the Claude Code processes alive, by what they are doing (Linux only)',
+      labelNames: ['role'],
+      registers,
+      collect() {
+        const sums = new Map<ProcessRole, number>(ROLES.map((role) => [role, 0]));
+        for (const entry of sources.processes.list()) sums.set(entry.role, (sums.get(entry.role) ?? 0) + (residentBytes(entry.pid) ?? 0));
+        for (const [role, bytes] of sums) this.set({ role }, bytes);
       },
     });
     this.registerUsageLimits(registers, sources.usageLimits);

@@ -39,7 +39,7 @@ export class ActivityView {
     const processes = Object.values(report.processes).reduce((a, b) => a + b, 0);
     setText(
       byId('activity-foot'),
-      `${formatCount(report.totals.requests)} request${report.totals.requests === 1 ? '' : 's'} since start · runs from a live session ${origins.live ?? 0}, a warm spare ${origins.spare ?? 0}, a cold start ${origins.cold ?? 0} · ${processes} Claude Code process${processes === 1 ? '' : 'es'}`,
+      `${formatCount(report.totals.requests)} request${report.totals.requests === 1 ? '' : 's'} since start · runs from a live session ${origins.live ?? 0}, a pre-started session ${origins.prestarted ?? 0}, a warm spare ${origins.spare ?? 0}, a cold start ${origins.cold ?? 0} · ${processes} Claude Code process${processes === 1 ? '' : 'es'}`,
     );
 
     const list = byId('running-list');

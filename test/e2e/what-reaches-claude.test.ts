@@ -12,7 +12,7 @@ import { AGENT_SYSTEM, agentHandler, agentTurns, cachedShare } from '../support/
 import { PromptCache, type CacheUsage } from '../support/prompt-cache.js';
 import { useStack } from '../support/stack.js';
 
-const stack = useStack({ flags: { poolSize: '1', liveSessions: '4' } });
+const stack = useStack({ flags: { poolSize: '1', liveSessions: '4', prestartMemoryBytes: '1gb' } });
 
 const CONTINUE_NOTE = 'Continue from where you left off.';
 
@@ -91,19 +91,72 @@ describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: the same
   });
 });
 
-test('a first turn sends Claude the same from a warm spare as from a cold start', async () => {
+async function prestartedReady(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  const { prestarted } = stack.server;
+  // The default configuration, and the one just learned.
+  while (prestarted.stats().ready < 2 || prestarted.stats().warming > 0) {
+    if (Date.now() > deadline) throw new Error('no pre-started session');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('a first turn sends Claude the same from a warm spare, a pre-started session and a cold start', async () => {
   stack.fake.reset();
   stack.server.live.close();
+  stack.server.prestarted.forgetLearned();
   const ask = () => stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Hello' }] });
   await spareReady();
   const origins = { ...stack.server.runner.origins };
   const warm = await sent(ask);
   expect(stack.server.runner.origins.spare).toBe(origins.spare + 1);
-  stack.server.pool.discardAll();
-  const cold = await sent(ask);
+  await prestartedReady();
+  const prestarted = await sent(ask);
+  expect(stack.server.runner.origins.prestarted).toBe(origins.prestarted + 1);
+  // Nothing ready for this request, and nothing started meanwhile (as while another request starts cold).
+  const { pool } = stack.server;
+  pool.coldStartBegan();
+  let cold: MessagesBody;
+  try {
+    pool.discardAll();
+    stack.server.prestarted.forgetLearned();
+    cold = await sent(ask);
+  } finally {
+    pool.coldStartEnded();
+  }
   expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
   expect(comparable(cold)).toEqual(comparable(warm));
+  expect(comparable(prestarted)).toEqual(comparable(cold));
 });
+
+describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: a new conversation', (api) => {
+  test('with tools, from a session started before it was asked for, sends Claude what a cold start sends', async () => {
+    stack.fake.setHandler(weatherHandler);
+    stack.server.live.close();
+    stack.server.prestarted.forgetLearned();
+    const origins = { ...stack.server.runner.origins };
+    // The first conversation of this configuration starts cold (the spare cannot take tools)…
+    const cold = await sent(() => DRIVERS[api](stack).say('What is the weather in Paris?'));
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+    // …and the next one is served by a process started for it meanwhile.
+    await prestartedReady();
+    const prestarted = await sent(() => DRIVERS[api](stack).say('What is the weather in Paris?'));
+    expect(stack.server.runner.origins).toMatchObject({ cold: origins.cold + 1, prestarted: origins.prestarted + 1 });
+    expect(comparable(prestarted)).toEqual(comparable(cold));
+    expect((prestarted.tools ?? []).map((t) => t.name)).toContain('mcp__client__get_weather');
+    // Its answer ended in a tool call: the same process takes the results.
+    const chat = DRIVERS[api](stack);
+    await chat.say('What is the weather in Paris?');
+    const results = await sent(() => chat.results(['25C, sunny']));
+    expect(stack.server.runner.origins).toMatchObject({ prestarted: origins.prestarted + 2, live: origins.live + 1 });
+    expect(conversationOf(results).at(-1)).toMatchObject({ role: 'user' });
+  });
+});
+
+/** The turns Claude received, without Claude Code's system-role notes. */
+function conversationOf(body: MessagesBody) {
+  return body.messages.filter((m) => m.role !== 'system');
+}
 
 test("beyond the client's own content, Claude receives only Claude Code's fixed preamble", async () => {
   stack.fake.setHandler(weatherHandler);

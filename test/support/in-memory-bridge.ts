@@ -70,7 +70,11 @@ export async function inMemoryBridge(options: InMemoryOptions = {}): Promise<InM
   const limiter = new ConcurrencyLimiter(config);
   const login = new LoginTracker(config.childEnv);
   const activity = new ActivityLog();
-  const metrics = new Metrics({ limiter, pool, live, runner, processes: registry, usageLimits });
+  // Nothing is started ahead in memory: the replayed runs need no process.
+  const prestarted = {
+    stats: () => ({ budgetBytes: 0, ready: 0, warming: 0, known: 0, residentBytes: 0, taken: 0, evicted: 0 }),
+  };
+  const metrics = new Metrics({ limiter, pool, prestarted, live, runner, processes: registry, usageLimits });
   const details = options.details ? new RequestDetails() : undefined;
   const feed = new StatusFeed();
   const observers: RequestObserver[] = [activity, metrics, ...(details ? [details] : []), feed];

@@ -29,7 +29,7 @@ export type ReplayScript = (spec: RunSpec) => Replay;
  * Claude Code, and whether anything did.
  */
 export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
-  readonly origins: Record<RunOrigin, number> = { live: 0, spare: 0, cold: 0 };
+  readonly origins: Record<RunOrigin, number> = { live: 0, prestarted: 0, spare: 0, cold: 0 };
   /** Every run started, in order. */
   readonly runs: RunSpec[] = [];
   /** Runs whose events are still being read. */

@@ -49,7 +49,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ANTHROPIC_API_KEY: 'sk-ant-fake-key-for-tests',
     ...options.env,
   };
-  const config = resolveConfig({ port: '0', workRoot, ...options.flags }, env, options.overrides);
+  // Processes started ahead for the configurations a test file happens to
+  // use would only add load; the files that test them turn them on.
+  const config = resolveConfig({ port: '0', workRoot, prestartMemoryBytes: '0', ...options.flags }, env, options.overrides);
   const server = await startServer(config);
   const baseURL = `${server.url}/v1`;
   const openai = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0, timeout: 60_000 });

@@ -1,0 +1,133 @@
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { residentBytes } from '../../src/claude/process-memory.js';
+import { alive, waitForNoRuns } from '../support/processes.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+// About three Claude Code processes' worth (each holds about 150 MB resident here).
+const BUDGET_MB = 500;
+
+let stack: Stack;
+beforeAll(async () => {
+  // No warm spare: a request that no pre-started process serves starts cold, which the tests count.
+  stack = await startStack({ flags: { poolSize: '0', prestartMemoryBytes: `${BUDGET_MB}mb`, liveSessions: '0' } });
+});
+afterAll(async () => {
+  const pids = stack.server.registry.list().map((e) => e.pid);
+  await stack?.close();
+  // Nothing started ahead survives the shutdown.
+  expect(pids.filter(alive)).toEqual([]);
+});
+beforeEach(async () => {
+  stack.fake.reset();
+  await waitForNoRuns(stack.server.registry);
+});
+
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const prestartedPids = () => stack.server.registry.list().filter((e) => e.role === 'prestarted').map((e) => e.pid);
+/** Every configuration that is wanted has its process up, and none is starting. */
+const settled = (ready: number) => until(() => stack.server.prestarted.stats().ready === ready && stack.server.prestarted.stats().warming === 0);
+
+const tools: OpenAI.ChatCompletionTool[] = [
+  { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
+];
+const newConversation = (system: string, text: string, extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
+  stack.openai.chat.completions.create({
+    model: 'sonnet',
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: text },
+    ],
+    ...extra,
+  });
+
+describe('sessions started before they are asked for', () => {
+  test('the default configuration is ready from the start, serves a request that sets nothing, and is kept ready', async () => {
+    await settled(1);
+    const [first] = prestartedPids();
+    const origins = { ...stack.server.runner.origins };
+    const answer = await stack.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(answer.choices[0]!.message.content).toBe('Echo: Hi');
+    expect(stack.server.runner.origins).toMatchObject({ prestarted: origins.prestarted + 1, cold: origins.cold });
+    // The bridge's default system prompt reached Claude, as on a cold start.
+    expect(JSON.stringify(stack.fake.lastRequest.body.system)).toContain(stack.config.defaultSystemPrompt);
+    // Its place is taken by a new process for the same configuration.
+    await settled(1);
+    expect(prestartedPids()).not.toContain(first);
+  });
+
+  test("an agent's second new conversation with the same configuration is served by a process started for it", async () => {
+    const origins = { ...stack.server.runner.origins };
+    const system = 'You are a weather agent.';
+    await newConversation(system, 'Weather in Paris?', { tools, reasoning_effort: 'low' });
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+    // The default configuration and this one.
+    await settled(2);
+    const ready = prestartedPids();
+    const answer = await newConversation(system, 'Weather in Rome?', { tools, reasoning_effort: 'low' });
+    expect(answer.choices[0]!.message.content).toBe('Echo: Weather in Rome?');
+    expect(stack.server.runner.origins).toMatchObject({ cold: origins.cold + 1, prestarted: origins.prestarted + 1 });
+    // It came from one of the processes that were waiting, and no other process was started for it.
+    expect(stack.fake.lastRequest.body.tools?.map((t) => t.name)).toContain('mcp__client__get_weather');
+    await settled(2);
+    expect(ready.filter(alive)).toHaveLength(1);
+  });
+
+  test('another system prompt, tools, model, effort or sampling is another configuration: it is not served by a process started for a different one', async () => {
+    const system = 'You are a weather agent.';
+    await settled(2);
+    const origins = { ...stack.server.runner.origins };
+    // What Claude Code is started with differs in each: none may take another's process.
+    await newConversation(`${system} Be brief.`, 'a', { tools, reasoning_effort: 'low' });
+    await newConversation(system, 'b', { reasoning_effort: 'low' });
+    await newConversation(system, 'c', { tools, reasoning_effort: 'high' });
+    await newConversation(system, 'd', { tools, reasoning_effort: 'low', model: 'haiku' });
+    // A different CLAUDE_CODE_EXTRA_BODY is a different process.
+    await newConversation(system, 'e', { tools, reasoning_effort: 'low', temperature: 0.2 });
+    expect(stack.server.runner.origins).toMatchObject({ prestarted: origins.prestarted, cold: origins.cold + 5 });
+  });
+
+  test('the memory budget is respected: the most recent configurations are kept, the default one first, and the oldest give way', async () => {
+    const configurations = ['You are A.', 'You are B.', 'You are C.', 'You are D.'];
+    for (const system of configurations) {
+      await newConversation(system, 'hello');
+      // Each has its chance to be started, as it would between an agent's requests.
+      await until(() => stack.server.prestarted.stats().warming === 0);
+    }
+    await until(() => stack.server.prestarted.stats().warming === 0);
+    const pids = prestartedPids();
+    const resident = pids.reduce((sum, pid) => sum + (residentBytes(pid) ?? 0), 0);
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    expect(pids.length).toBeLessThan(configurations.length + 1);
+    expect(resident).toBeLessThanOrEqual(BUDGET_MB * 1024 ** 2);
+    expect(stack.server.prestarted.stats().evicted).toBeGreaterThan(0);
+    // The most recent one is ready; the oldest is not (it starts cold).
+    const origins = { ...stack.server.runner.origins };
+    await newConversation('You are D.', 'again');
+    expect(stack.server.runner.origins.prestarted).toBe(origins.prestarted + 1);
+    await newConversation('You are A.', 'again');
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
+    // And the default configuration stays ready throughout.
+    await stack.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(stack.server.runner.origins.prestarted).toBe(origins.prestarted + 2);
+  });
+
+  test('a request that waits for the process of its configuration to come up takes it instead of starting another', async () => {
+    await until(() => stack.server.prestarted.stats().warming === 0);
+    stack.server.prestarted.discardAll();
+    // The default configuration starts again now; the request arrives while it does.
+    const origins = { ...stack.server.runner.origins };
+    const filling = stack.server.runner.origins;
+    stack.server.pool.replenish();
+    expect(stack.server.prestarted.stats().warming).toBe(1);
+    await stack.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(filling).toMatchObject({ prestarted: origins.prestarted + 1, cold: origins.cold });
+  });
+});
