@@ -5,8 +5,9 @@ import { postSse } from '../support/sse.js';
 import { scriptedHandler } from '../support/scripted.js';
 import { useStack } from '../support/stack.js';
 
-// The idle limit is generous enough that a cold start on a loaded machine is not taken for silence.
-const stack = useStack({ flags: { idleTimeoutMs: '6', requestTimeoutMs: '9' } });
+// The idle limit is generous enough that a cold start on a loaded machine is not taken for silence, and the
+// whole-request limit leaves a loaded machine's cold start plus the idle limit room before it.
+const stack = useStack({ flags: { idleTimeoutMs: '6', requestTimeoutMs: '20' } });
 beforeAll(async () => {
   await stack.server.catalog.list();
 });
@@ -36,7 +37,7 @@ describe('timeouts', () => {
   });
 
   test('a request over the whole-request limit ends with request_timeout', async () => {
-    const raw = await postSse(url(), JSON.parse(body(`SLOW 1500 ${'w '.repeat(10)}`, true)));
+    const raw = await postSse(url(), JSON.parse(body(`SLOW 1500 ${'w '.repeat(20)}`, true)));
     const last = JSON.parse(raw.events.at(-1)!.data);
     expect(last.error).toMatchObject({ type: 'timeout_error', code: 'request_timeout' });
     await waitForNoRuns(stack.server.registry, 3000);

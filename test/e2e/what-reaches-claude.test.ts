@@ -391,6 +391,7 @@ describe('answers as Anthropic and OpenAI define them', () => {
 });
 
 describe('the prompt cache', () => {
+  // Ten turns, some of them cold starts and one a restart of the bridge: slow on a loaded machine.
   test('a 10-turn agent conversation, cold turns included, reads at least 90% of its input from the cache', async () => {
     stack.fake.reset();
     stack.fake.promptCache = new PromptCache();
@@ -412,7 +413,7 @@ describe('the prompt cache', () => {
     } finally {
       stack.fake.promptCache = undefined;
     }
-  });
+  }, 180_000);
 });
 
 // Last in this file: it leaves the bridge without its extra body.
