@@ -37,6 +37,22 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export type { RunOrigin } from './pool-policy.js';
 
+/** Claude Code's messages → RunEvents for this request, set up as every run of it needs. */
+export function normalizerFor(request: BridgeRequest, upstreamRetries: number, usageLimits: UsageLimits | undefined): SdkMessageNormalizer {
+  return new SdkMessageNormalizer({
+    clientToolPrefix: CLIENT_TOOL_PREFIX,
+    upstreamRetries,
+    clientToolsOffered: request.tools.length > 0,
+    ...(request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
+    structuredOutput: request.outputFormat !== undefined,
+    usageFromStream: endsWithToolResults(request.turns),
+    onRateLimit: (info) => {
+      const report = toUsageLimitsReport(info);
+      if (report) usageLimits?.record(report);
+    },
+  });
+}
+
 export interface RunnerDeps {
   config: Config;
   logger: Logger;
@@ -137,18 +153,7 @@ export class ClaudeRunner implements Runner {
     const { request, sdkModel, signal } = spec;
     signal.throwIfAborted();
     state.stopsUpstream = 'stop_sequences' in plan.body;
-    const normalizer = new SdkMessageNormalizer({
-      clientToolPrefix: CLIENT_TOOL_PREFIX,
-      upstreamRetries: this.deps.config.upstreamRetries,
-      clientToolsOffered: request.tools.length > 0,
-      ...(request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
-      structuredOutput: request.outputFormat !== undefined,
-      usageFromStream: endsWithToolResults(request.turns),
-      onRateLimit: (info) => {
-        const report = toUsageLimitsReport(info);
-        if (report) this.deps.usageLimits?.record(report);
-      },
-    });
+    const normalizer = normalizerFor(request, this.deps.config.upstreamRetries, this.deps.usageLimits);
     state.normalizer = normalizer;
     if (state.interrupted) normalizer.markInterrupted();
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config, plan.instructions));

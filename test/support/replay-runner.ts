@@ -1,10 +1,6 @@
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import type { ClaudeRunner, RunOrigin } from '../../src/claude/claude-runner.js';
+import { normalizerFor, type ClaudeRunner, type RunOrigin } from '../../src/claude/claude-runner.js';
 import type { RunHandle, RunSpec } from '../../src/core/ports.js';
-import { CLIENT_TOOL_PREFIX } from '../../src/claude/client-tools.js';
-import { endsWithToolResults } from '../../src/claude/run-options.js';
-import { SdkMessageNormalizer } from '../../src/claude/sdk-message-normalizer.js';
-import { toUsageLimitsReport } from '../../src/claude/usage-limits-report.js';
 import type { RunEvent } from '../../src/core/types.js';
 import type { UsageLimits } from '../../src/core/usage-limits.js';
 import { recording } from './recordings.js';
@@ -54,19 +50,8 @@ export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
     const replay = this.script(spec);
     const messages = replay.messages ?? recording(replay.recording ?? 'text');
     const { request } = spec;
-    // As ClaudeRunner sets the normalizer up for this request.
-    const normalizer = new SdkMessageNormalizer({
-      clientToolPrefix: CLIENT_TOOL_PREFIX,
-      upstreamRetries: this.options.upstreamRetries,
-      clientToolsOffered: request.tools.length > 0,
-      ...(request.parallelToolCalls ? {} : { maxToolCalls: 1 }),
-      structuredOutput: request.outputFormat !== undefined,
-      usageFromStream: endsWithToolResults(request.turns),
-      onRateLimit: (info) => {
-        const report = toUsageLimitsReport(info);
-        if (report) this.options.usageLimits?.record(report);
-      },
-    });
+    // Set up as ClaudeRunner sets it up for this request.
+    const normalizer = normalizerFor(request, this.options.upstreamRetries, this.options.usageLimits);
     const events = async function* (this: ReplayRunner): AsyncGenerator<RunEvent> {
       this.active++;
       try {
