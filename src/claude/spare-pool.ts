@@ -66,6 +66,8 @@ export class SparePool {
   private closed = false;
   private readonly counters = { claimed: 0, refused: 0, discarded: 0 };
   private readonly followers: PoolFollower[] = [];
+  /** Goes up with each discardAll: a spare that was starting then is ended when it is up. */
+  private generation = 0;
 
   constructor(
     private readonly opts: SparePoolOptions,
@@ -145,8 +147,12 @@ export class SparePool {
     this.counters.refused++;
   }
 
-  /** Let every ready spare go (after a login failure, say); new ones start in the background. */
+  /**
+   * Let every spare go, those still starting included (after a login
+   * failure, say); new ones start in the background.
+   */
   discardAll(): void {
+    this.generation++;
     this.discard();
     for (const follower of this.followers) follower.discardAll();
     this.fill();
@@ -188,9 +194,17 @@ export class SparePool {
     this.warming++;
     const process = this.registry.handle('spare');
     const fingerprint = this.opts.fingerprint();
+    const generation = this.generation;
+    let stale = false;
     try {
       const spare = await prewarm({ options: this.opts.options(process), initializeTimeoutMs: 60_000 });
       if (this.closed) {
+        spare.close();
+        return;
+      }
+      if (generation !== this.generation) {
+        stale = true;
+        this.counters.discarded++;
         spare.close();
         return;
       }
@@ -216,6 +230,8 @@ export class SparePool {
       this.retryTimer.unref();
     } finally {
       this.warming--;
+      // A spare discarded as it came up is replaced.
+      if (stale) this.fill();
     }
   }
 

@@ -120,6 +120,18 @@ describe('warm spares', () => {
     await spareReady();
   });
 
+  test('a spare still starting when the pool is discarded is ended once up, never served, and replaced', async () => {
+    await spareReady();
+    const { pool } = stack.server;
+    pool.take()!.spare.close();
+    pool.replenish();
+    expect(pool.stats()).toMatchObject({ ready: 0, warming: 1 });
+    const before = { ...pool.stats() };
+    pool.discardAll();
+    await until(() => pool.stats().discarded === before.discarded + 1);
+    await spareReady();
+  });
+
   test('a changed login replaces the spares before they serve anyone', async () => {
     await spareReady();
     const credentials = changeLogin(60_000);
