@@ -162,6 +162,8 @@ export class ClaudeSession {
 
   /** Claude Code announces its session id at start; its transcript is then removed with the process. */
   private noteSession(message: SDKMessage): void {
+    // Nearly every message is a token: only a system message can announce the session.
+    if (message.type !== 'system') return;
     const id = initSessionId(message);
     if (id === undefined || this.transcripts.has(id)) return;
     this.transcripts.add(id);

@@ -166,6 +166,11 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
  * (Claude Code's own Task tool) is never part of the answer: `other`.
  */
 export function readSdkMessage(message: unknown): SdkMessageShape {
+  return tokenDelta(message) ?? readChecked(message);
+}
+
+/** readSdkMessage without the short cut for tokens: every message through the schemas. */
+export function readChecked(message: unknown): SdkMessageShape {
   const { type, parent_tool_use_id: parent } = parsed(envelopeShape, message, 'message');
   if (parent) return { type: 'other' };
   switch (type) {
@@ -192,6 +197,36 @@ export function readSdkMessage(message: unknown): SdkMessageShape {
     default:
       return { type: 'other' };
   }
+}
+
+/**
+ * The message of nearly every token (a content_block_delta of the answer),
+ * checked by hand: a long answer is tens of thousands of them, and three zod
+ * parses each were a sixth of the bridge's own work on it. It reads exactly
+ * the fields the schemas above read (and keeps no others: nothing reads
+ * them); anything else about the message (a field of another type, a
+ * subagent's delta) is left to the schemas, which name the fault.
+ */
+function tokenDelta(message: unknown): SdkMessageShape | undefined {
+  if (!isRecord(message) || message.type !== 'stream_event' || (message.parent_tool_use_id !== undefined && message.parent_tool_use_id !== null)) return undefined;
+  const { event } = message;
+  if (!isRecord(event) || event.type !== 'content_block_delta' || typeof event.index !== 'number') return undefined;
+  const { delta } = event;
+  if (!isRecord(delta) || typeof delta.type !== 'string') return undefined;
+  const { text, thinking, signature, partial_json: partialJson } = delta;
+  if (!stringOrAbsent(text) || !stringOrAbsent(thinking) || !stringOrAbsent(signature) || !stringOrAbsent(partialJson)) return undefined;
+  return {
+    type: 'stream_event',
+    event: { type: 'content_block_delta', index: event.index, delta: { type: delta.type, text, thinking, signature, partial_json: partialJson } },
+  };
+}
+
+function stringOrAbsent(value: unknown): value is string | undefined {
+  return value === undefined || typeof value === 'string';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The session id Claude Code announces in its start-up report (`system/init`), or undefined for any other message. */

@@ -127,12 +127,12 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
     let queue = Promise.resolve();
     let timer: NodeJS.Timeout | undefined;
     const keepAlive = options.keepAlive;
+    // One timer for the whole stream, pushed back with each frame: a long
+    // answer writes tens of thousands, and a new timer each is measurable.
     const armKeepAlive = () => {
       if (!keepAlive) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        send([keepAlive.frame]).catch(() => undefined);
-      }, keepAlive.intervalMs);
+      if (timer) timer.refresh();
+      else timer = setTimeout(() => void send([keepAlive.frame]).catch(() => undefined), keepAlive.intervalMs);
     };
     const writeAll = async (frames: SseFrame[]) => {
       for (const frame of frames) if (!writer.aborted) await write(writer, frame);

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { readSdkMessage } from '../../src/claude/sdk-message-shapes.js';
+import { readChecked, readSdkMessage } from '../../src/claude/sdk-message-shapes.js';
 import { recording } from '../support/recordings.js';
 import { thrownBridgeError } from '../support/thrown.js';
 
@@ -65,6 +65,25 @@ describe('the SDK messages the bridge reads, parsed', () => {
     const retry = first('upstream-529', (m) => m.type === 'system' && m.subtype === 'api_retry');
     const err = thrownBridgeError(() => readSdkMessage(renamed(retry, ['error_status'], 'status')));
     expect(err.message).toContain('api_retry message from Claude Code at error_status');
+  });
+
+  test.each(fixtures)('the short cut for tokens reads each message of the recorded %s run as the schemas do', (name) => {
+    const messages = recording(name);
+    const deltas = messages.filter((m) => m.type === 'stream_event' && m.event.type === 'content_block_delta');
+    expect(deltas.length > 0 || !['text', 'thinking-text', 'tool-calls'].includes(name)).toBe(true);
+    for (const message of messages) expect(readSdkMessage(message)).toEqual(readChecked(message));
+  });
+
+  test('a token delta that is not as the schemas read it takes their path, and its fault is named', () => {
+    const delta = first('text', (m) => m.type === 'stream_event' && (m.event as { type: string }).type === 'content_block_delta');
+    const odd = structuredClone(delta) as { event: { delta: Record<string, unknown>; index: unknown } };
+    odd.event.delta.text = 42;
+    expect(thrownBridgeError(() => readSdkMessage(odd)).message).toContain('content_block_delta event from Claude Code at delta.text');
+    const noIndex = structuredClone(delta) as { event: { index: unknown } };
+    noIndex.event.index = '0';
+    expect(thrownBridgeError(() => readSdkMessage(noIndex)).message).toContain('at index');
+    // A subagent's tokens are never part of the answer.
+    expect(readSdkMessage({ ...delta, parent_tool_use_id: 'toolu_1' })).toEqual({ type: 'other' });
   });
 
   test('messages and stream events the bridge has no use for are let through unread', () => {
