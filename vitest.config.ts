@@ -2,7 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // End-to-end files each start real Claude Code processes. The suite is
     // CPU-bound on two cores (its processes use about twice the wall time in
     // CPU), so more files at a time do not make it faster, only make
@@ -11,5 +10,25 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'fast',
+          include: ['test/unit/**/*.test.ts', 'test/inmemory/**/*.test.ts'],
+          // No process, port or global state: the files share their workers'
+          // modules instead of importing them again each (half the tier's time).
+          isolate: false,
+          // What one file changes for its tests must not reach the next file in the worker.
+          unstubEnvs: true,
+          unstubGlobals: true,
+          restoreMocks: true,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts', 'test/clients/**/*.test.ts'] },
+      },
+    ],
   },
 });
