@@ -26,8 +26,8 @@ const elements = [
   { type: 'types', pattern: 'src/types' },
   // Leaves every layer may use: the settings table, the logger, the version, a folder check.
   { type: 'shared', pattern: 'src/{config,logger,version,writable-folder}.ts', mode: 'file' },
-  // The composition root and the command's entry: they wire the layers together.
-  { type: 'main', pattern: 'src/{server,cli}.ts', mode: 'file' },
+  // The composition root (the server and the app wiring it shares with the in-memory tests) and the command's entry.
+  { type: 'main', pattern: 'src/{server,cli,app-wiring}.ts', mode: 'file' },
 ];
 
 /** Who may import whom (besides itself). */

@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
+import { wireApp } from './app-wiring.js';
 import { ClaudeRunner } from './claude/claude-runner.js';
 import { inspectExecutable } from './claude/executable.js';
 import type { ExecutableInfo } from './core/ports.js';
@@ -16,20 +17,14 @@ import { ConversationPreamble } from './claude/conversation-preamble.js';
 import { ModelRefusals } from './claude/extra-body.js';
 import { Workspace } from './claude/workspace.js';
 import type { Config } from './config.js';
-import { CompletionService } from './core/completion-service.js';
-import { ConcurrencyLimiter } from './core/limiter.js';
+import type { ConcurrencyLimiter } from './core/limiter.js';
 import { UsageLimits } from './core/usage-limits.js';
-import type { RequestObserver } from './core/request-trace.js';
 import { BridgeError } from './errors/bridge-error.js';
 import { ListenError, SettingUnusableError } from './errors/startup-errors.js';
-import { createApp } from './http/app.js';
 import { loadPageAssets } from './http/page-assets.js';
 import { silentLogger, type Logger } from './logger.js';
-import { ActivityLog } from './observe/activity.js';
-import { Metrics } from './observe/metrics.js';
-import { RequestDetails } from './observe/request-details.js';
+import type { ActivityLog } from './observe/activity.js';
 import { SessionLog } from './observe/session-log.js';
-import { StatusFeed } from './observe/status-feed.js';
 import { openResponseStore } from './store/open-response-store.js';
 import { BRIDGE_VERSION } from './version.js';
 import { requireWritableFolder } from './writable-folder.js';
@@ -142,8 +137,6 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   );
   pool.follow(prestarted);
   const login = new LoginTracker(config.childEnv);
-  const limiter = new ConcurrencyLimiter(config);
-  const activity = new ActivityLog();
   const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
   const usageLimits = new UsageLimits();
   const runner = new ClaudeRunner({
@@ -158,67 +151,23 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     refusals: new ModelRefusals(),
     usageLimits,
   });
-  const metrics = new Metrics({ limiter, pool, prestarted, live, runner, processes: registry, usageLimits });
-  const observers: RequestObserver[] = [activity, metrics, ...(sessionLog ? [sessionLog] : [])];
-  // The status page: full requests are kept for it only when the session log
-  // is on (people opted in to keeping them); its live streams follow the feed.
-  const details = sessionLog ? new RequestDetails() : undefined;
-  const feed = new StatusFeed();
-  observers.push(...(details ? [details] : []), feed);
-  const service = new CompletionService({
-    catalog,
-    runner,
-    login,
-    limiter,
-    logger,
-    requestTimeoutMs: config.requestTimeoutMs,
-    idleTimeoutMs: config.idleTimeoutMs,
-    usageLimits,
-    planLimitsOnly: config.planLimitsOnly,
-  });
   let executable: Promise<ExecutableInfo> | undefined;
-  const executableInfo = () => (executable ??= inspectExecutable(config.claudeExecutable));
-  const app = createApp({
+  const { app, service, limiter, activity, feed } = wireApp({
+    config,
     logger,
+    runner,
     catalog,
-    observers,
-    metrics,
-    apiKeys: config.apiKeys,
-    corsOrigins: config.corsOrigins,
-    bindHost: config.host,
-    allowedHosts: config.allowedHosts,
-    maxBodyBytes: config.maxBodyBytes,
-    chat: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
-    messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
-    responses: { service, store: responseStore, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
-    health: {
-      executable: executableInfo,
-      login,
-      usageLimits,
-      catalog,
-      version: BRIDGE_VERSION,
-    },
-    statusPage: {
-      assets: await loadPageAssets(),
-      apiKeys: config.apiKeys,
-      sources: {
-        config,
-        version: BRIDGE_VERSION,
-        startedAt: new Date(),
-        executable: executableInfo,
-        login,
-        catalog,
-        limiter,
-        usageLimits,
-        activity,
-        pool,
-        live,
-        processes: registry,
-        origins: runner.origins,
-        feed,
-        details,
-      },
-    },
+    login,
+    registry,
+    pool,
+    prestarted,
+    live,
+    usageLimits,
+    store: responseStore,
+    sessionLog,
+    pageAssets: await loadPageAssets(),
+    executable: () => (executable ??= inspectExecutable(config.claudeExecutable)),
+    version: BRIDGE_VERSION,
   });
 
   const server = await new Promise<ServerType>((resolve, reject) => {

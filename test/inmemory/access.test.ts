@@ -7,7 +7,7 @@ import { assertSchema } from '../support/openai-schema.js';
 let bridge: InMemoryBridge;
 // With details on (as with the session log), the status page keeps requests and answers to show.
 beforeAll(async () => {
-  bridge = await inMemoryBridge({ flags: { apiKeys: 'first-key, second-key', corsOrigins: 'https://chat.example.com' }, details: true });
+  bridge = await inMemoryBridge({ flags: { apiKeys: 'first-key, second-key', corsOrigins: 'https://chat.example.com' }, sessionLog: true });
 });
 beforeEach(() => bridge.runner.reset());
 

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { wireApp } from '../../src/app-wiring.js';
 import { ModelCatalog } from '../../src/claude/model-catalog.js';
 import { LiveSessions } from '../../src/claude/live-sessions.js';
 import { LoginTracker } from '../../src/claude/login-state.js';
@@ -6,18 +7,13 @@ import { ProcessRegistry } from '../../src/claude/process-registry.js';
 import { SparePool } from '../../src/claude/spare-pool.js';
 import { Workspace } from '../../src/claude/workspace.js';
 import { resolveConfig, type Config } from '../../src/config.js';
-import { CompletionService } from '../../src/core/completion-service.js';
-import { ConcurrencyLimiter } from '../../src/core/limiter.js';
-import type { RequestObserver } from '../../src/core/request-trace.js';
+import type { ConcurrencyLimiter } from '../../src/core/limiter.js';
+import type { RequestRecord } from '../../src/core/request-trace.js';
 import { UsageLimits } from '../../src/core/usage-limits.js';
-import { createApp } from '../../src/http/app.js';
 import type { PageAssets } from '../../src/http/page-assets.js';
 import { silentLogger } from '../../src/logger.js';
-import { ActivityLog } from '../../src/observe/activity.js';
-import { Metrics } from '../../src/observe/metrics.js';
-import { RequestDetails } from '../../src/observe/request-details.js';
-import { StatusFeed } from '../../src/observe/status-feed.js';
-import { MemoryResponseStore } from '../../src/store/memory-response-store.js';
+import type { ActivityLog } from '../../src/observe/activity.js';
+import { openResponseStore } from '../../src/store/open-response-store.js';
 import { ReplayRunner } from './replay-runner.js';
 
 export interface InMemoryBridge {
@@ -27,7 +23,8 @@ export interface InMemoryBridge {
   limiter: ConcurrencyLimiter;
   activity: ActivityLog;
   usageLimits: UsageLimits;
-  login: LoginTracker;
+  /** What the session log would have written, one record per request (with `sessionLog` on). */
+  sessionLines: RequestRecord[];
   /**
    * One request through the whole HTTP stack, in this process. `path` may be
    * a full URL; the Host header defaults to the loopback name the server
@@ -41,15 +38,15 @@ export interface InMemoryBridge {
 export interface InMemoryOptions {
   /** Settings as flags (by setting key), e.g. { apiKeys: 'a,b' }. */
   flags?: Record<string, string>;
-  /** The status page's per-request details, as with the session log on. */
-  details?: boolean;
+  /** With the session log on (its lines kept in `sessionLines`), and so the status page's per-request details. */
+  sessionLog?: boolean;
 }
 
 const NO_PAGE: PageAssets = { files: new Map(), missing: 'not built for the in-memory tests' };
 
 /**
- * The bridge's HTTP app wired as the server wires it (src/server.ts), minus
- * the socket and Claude Code: the completion pipeline, routes, middleware,
+ * The bridge's HTTP app wired by the server's own wireApp (src/app-wiring.ts),
+ * minus the socket and Claude Code: the completion pipeline, routes, middleware,
  * translators, store, metrics and status API are all the real ones, and runs
  * replay recorded Claude Code sequences (ReplayRunner). The model list is the
  * built-in one: the catalog is closed, so it never starts Claude Code to ask.
@@ -65,67 +62,27 @@ export async function inMemoryBridge(options: InMemoryOptions = {}): Promise<InM
   await catalog.close();
   const usageLimits = new UsageLimits();
   const runner = new ReplayRunner({ upstreamRetries: config.upstreamRetries, usageLimits });
-  const pool = new SparePool({ size: 0, idleMs: config.poolIdleMs, options: () => ({}), fingerprint: () => 'in-memory' }, registry, logger);
-  const live = new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs });
-  const limiter = new ConcurrencyLimiter(config);
-  const login = new LoginTracker(config.childEnv);
-  const activity = new ActivityLog();
-  // Nothing is started ahead in memory: the replayed runs need no process.
-  const prestarted = {
-    stats: () => ({ budgetBytes: 0, ready: 0, warming: 0, known: 0, residentBytes: 0, taken: 0, evicted: 0 }),
-  };
-  const metrics = new Metrics({ limiter, pool, prestarted, live, runner, processes: registry, usageLimits });
-  const details = options.details ? new RequestDetails() : undefined;
-  const feed = new StatusFeed();
-  const observers: RequestObserver[] = [activity, metrics, ...(details ? [details] : []), feed];
-  const service = new CompletionService({
-    catalog,
+  const sessionLines: RequestRecord[] = [];
+  // What differs from the server is only what must: the runner replays, and
+  // nothing is started ahead (no spares, no pre-started sessions), since the
+  // replayed runs need no process. The rest is wireApp, as the server calls it.
+  const { app, limiter, activity } = wireApp({
+    config,
+    logger,
     runner,
-    login,
-    limiter,
-    logger,
-    requestTimeoutMs: config.requestTimeoutMs,
-    idleTimeoutMs: config.idleTimeoutMs,
-    usageLimits,
-    planLimitsOnly: config.planLimitsOnly,
-  });
-  const store = new MemoryResponseStore({ ttlMs: config.responsesTtlMs, maxBytes: config.responsesMaxBytes });
-  const executable = async () => ({ path: '/in-memory/claude', found: true, version: '0.0.0 (replayed)', error: undefined });
-  const app = createApp({
-    logger,
     catalog,
-    observers,
-    metrics,
-    apiKeys: config.apiKeys,
-    corsOrigins: config.corsOrigins,
-    bindHost: config.host,
-    allowedHosts: config.allowedHosts,
-    maxBodyBytes: config.maxBodyBytes,
-    chat: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
-    messages: { service, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
-    responses: { service, store, logger, includeThinking: config.reasoning, keepAliveMs: config.keepAliveMs },
-    health: { executable, login, usageLimits, catalog, version: 'in-memory' },
-    statusPage: {
-      assets: NO_PAGE,
-      apiKeys: config.apiKeys,
-      sources: {
-        config,
-        version: 'in-memory',
-        startedAt: new Date(),
-        executable,
-        login,
-        catalog,
-        limiter,
-        usageLimits,
-        activity,
-        pool,
-        live,
-        processes: registry,
-        origins: runner.origins,
-        feed,
-        details,
-      },
-    },
+    login: new LoginTracker(config.childEnv),
+    registry,
+    pool: new SparePool({ size: 0, idleMs: config.poolIdleMs, options: () => ({}), fingerprint: () => 'in-memory' }, registry, logger),
+    prestarted: { stats: () => ({ budgetBytes: 0, ready: 0, warming: 0, known: 0, residentBytes: 0, taken: 0, evicted: 0 }) },
+    live: new LiveSessions({ max: config.liveSessions, ttlMs: config.liveSessionTtlMs }),
+    usageLimits,
+    store: await openResponseStore(config),
+    // The session log's lines, kept in memory instead of a file.
+    sessionLog: options.sessionLog ? { requestEnded: (record) => void sessionLines.push(record) } : undefined,
+    pageAssets: NO_PAGE,
+    executable: async () => ({ path: '/in-memory/claude', found: true, version: '0.0.0 (replayed)', error: undefined }),
+    version: 'in-memory',
   });
   const origin = `http://127.0.0.1:${config.port}`;
   const request = async (path: string, init: RequestInit = {}) => {
@@ -141,7 +98,7 @@ export async function inMemoryBridge(options: InMemoryOptions = {}): Promise<InM
     limiter,
     activity,
     usageLimits,
-    login,
+    sessionLines,
     request,
     post: (path, body, headers = {}) =>
       request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
