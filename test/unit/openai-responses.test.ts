@@ -99,7 +99,9 @@ describe('toBridgeRequest (OpenAI responses)', () => {
     [{ input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'f', detail: 'auto' }] }] }, 'input[0].content[0]', 'unsupported_content'],
     [{ input: 'x', tools: [{ type: 'function', name: 'f', parameters: 'no' }] }, 'tools[0].parameters', 'invalid_value'],
     [{ input: 'x', tools: [{ type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'a b' }] }] }, 'tools[0].tools[0].name', 'invalid_function_name'],
-    [{ input: 'x', tools: [{ type: 'custom', name: 'c', format: { type: 'grammar' } }] }, 'tools[0].format.type', 'invalid_value'],
+    [{ input: 'x', tools: [{ type: 'custom', name: 'c', format: { type: 'grammar' } }] }, 'tools[0].format.syntax', 'invalid_value'],
+    // A grammar in a syntax OpenAI's API does not define.
+    [{ input: 'x', tools: [{ type: 'custom', name: 'c', format: { type: 'grammar', syntax: 'ebnf', definition: 'x' } }] }, 'tools[0].format.syntax', 'invalid_value'],
     [{ input: 'x', tools: [{ type: 'web_search' }], tool_choice: { type: 'web_search_preview' } }, 'tool_choice', 'invalid_tool_choice'],
     [{ input: 'x', tool_choice: { type: 'custom', name: 'nope' } }, 'tool_choice.name', 'invalid_tool_choice'],
     [{ input: 'x', tool_choice: 'required' }, 'tool_choice', 'invalid_tool_choice'],
@@ -151,14 +153,40 @@ describe('tools as Codex and other agents declare them', () => {
     expect(t.ignored).toEqual(['client_metadata', 'tools[].defer_loading', 'tools[].image_generation', 'tools[].output_schema', 'tools[].web_search']);
   });
 
-  test('the response repeats every tool, valid against the official schema', () => {
+  test('the response repeats the tools Claude was offered, each valid against the official schema; hosted ones are left out', () => {
     const t = translate(codexLike);
     const stream = new ResponseEventStream({ id: 'resp_t', createdAt: 1, settings: t.settings, includeThinking: true, tools: t.tools });
     stream.push({ type: 'start', model: 'claude-sonnet-5-5' });
     stream.push({ type: 'text', text: 'ok' });
     stream.push({ type: 'end', stopReason: 'end_turn', stopSequence: null, usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } });
     assertSchema('Response', stream.response());
-    expect(stream.response().tools.map((tool) => tool.type)).toEqual(['function', 'namespace', 'namespace', 'custom', 'web_search', 'image_generation']);
+    expect(stream.response().tools.map((tool) => tool.type)).toEqual(['function', 'namespace', 'namespace', 'custom']);
+  });
+
+  test('what the response repeats is in OpenAI\'s own terms, whatever loose form the request took', () => {
+    const t = translate({
+      input: 'x',
+      tools: [
+        { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'f', parameters: weather }] },
+        { type: 'custom', name: 'c', description: null, format: null },
+        { type: 'not_a_tool_openai_knows', setting: 1 },
+      ],
+      tool_choice: { type: 'allowed_tools', mode: 'auto', tools: [{ type: 'custom', name: 'c' }] },
+      reasoning: { effort: 'max', summary: 'verbose' },
+    });
+    const stream = new ResponseEventStream({ id: 'resp_t', createdAt: 1, settings: t.settings, includeThinking: true, tools: t.tools });
+    stream.push({ type: 'start', model: 'claude-sonnet-5-5' });
+    stream.push({ type: 'end', stopReason: 'end_turn', stopSequence: null, usage: { input_tokens: 1, output_tokens: 1, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } });
+    const response = stream.response();
+    assertSchema('Response', response);
+    expect(response.tools).toEqual([
+      { type: 'namespace', name: 'ns', description: '', tools: [{ type: 'function', name: 'f', parameters: weather }] },
+      { type: 'custom', name: 'c' },
+    ]);
+    expect(response.tool_choice).toEqual({ type: 'allowed_tools', mode: 'auto', tools: [{ type: 'custom', name: 'c' }] });
+    // A summary OpenAI does not define was taken (and named as ignored), and is not repeated as if it were one.
+    expect(response.reasoning).toEqual({ effort: 'max', summary: null });
+    expect(t.ignored).toEqual(['reasoning.summary', 'tools[].not_a_tool_openai_knows']);
   });
 
   test('a call of a namespaced function names its namespace; a custom tool call streams its input as text', () => {

@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import type { RunEvent, StopReason } from '../../core/types.js';
 import type { BridgeError } from '../../errors/bridge-error.js';
 import { toOpenAIToolCallId } from '../openai-chat/tool-call-id.js';
@@ -12,11 +13,20 @@ import {
   type ResponseObject,
   type ResponseSettings,
   type SummaryText,
+  type WireResponse,
 } from './response-object.js';
 import type { ClientTool } from './tool-names.js';
 
-/** One streamed event of the Responses API (its `type` names it; every one carries a sequence_number). */
-export type ResponsesStreamEvent = { type: string; sequence_number: number; [field: string]: unknown };
+/**
+ * One streamed event of the Responses API: one of OpenAI's own (its `type`
+ * names it; every one carries a sequence_number), with any response in it
+ * as it goes over the wire (WireResponse: without the SDK-only output_text).
+ */
+export type ResponsesStreamEvent = OpenAI.Responses.ResponseStreamEvent extends infer Event
+  ? Event extends { response: OpenAI.Responses.Response }
+    ? Omit<Event, 'response'> & { response: WireResponse }
+    : Event
+  : never;
 
 export interface ResponseStreamOptions {
   id: string;
@@ -95,12 +105,15 @@ export class ResponseEventStream {
         if (event.unapplied?.includes('top_p')) this.settings = { ...this.settings, top_p: null };
         if (this.begun) return [];
         this.begun = true;
-        return [this.event('response.created', { response: this.response() }), this.event('response.in_progress', { response: this.response() })];
+        return [
+          { type: 'response.created', sequence_number: this.next(), response: this.response() },
+          { type: 'response.in_progress', sequence_number: this.next(), response: this.response() },
+        ];
       case 'thinking': {
         if (!this.options.includeThinking) return [];
         const events = this.ensureOpen('reasoning');
         this.open!.text += event.text;
-        events.push(this.event('response.reasoning_summary_text.delta', { ...this.where(), summary_index: 0, delta: event.text }));
+        events.push({ type: 'response.reasoning_summary_text.delta', sequence_number: this.next(), ...this.where(), summary_index: 0, delta: event.text });
         return events;
       }
       case 'thinking_signature':
@@ -109,7 +122,7 @@ export class ResponseEventStream {
       case 'text': {
         const events = this.ensureOpen('message');
         this.open!.text += event.text;
-        events.push(this.event('response.output_text.delta', { ...this.where(), content_index: 0, delta: event.text, logprobs: [] }));
+        events.push({ type: 'response.output_text.delta', sequence_number: this.next(), ...this.where(), content_index: 0, delta: event.text, logprobs: [] });
         return events;
       }
       case 'tool_call_start': {
@@ -130,12 +143,12 @@ export class ResponseEventStream {
         const open = this.open;
         if (open?.kind === 'function_call') {
           open.text += event.argumentsDelta;
-          return [this.event('response.function_call_arguments.delta', { ...this.where(), delta: event.argumentsDelta })];
+          return [{ type: 'response.function_call_arguments.delta', sequence_number: this.next(), ...this.where(), delta: event.argumentsDelta }];
         }
         if (open?.kind === 'custom_tool_call' && open.input) {
           const delta = open.input.push(event.argumentsDelta);
           open.text += delta;
-          return delta === '' ? [] : [this.event('response.custom_tool_call_input.delta', { ...this.where(), delta })];
+          return delta === '' ? [] : [{ type: 'response.custom_tool_call_input.delta', sequence_number: this.next(), ...this.where(), delta }];
         }
         return [];
       }
@@ -150,7 +163,12 @@ export class ResponseEventStream {
           this.status = 'completed';
           this.completedAt = Math.floor(Date.now() / 1000);
         }
-        events.push(this.event(reason ? 'response.incomplete' : 'response.completed', { response: this.response() }));
+        const response = this.response();
+        events.push(
+          reason
+            ? { type: 'response.incomplete', sequence_number: this.next(), response }
+            : { type: 'response.completed', sequence_number: this.next(), response },
+        );
         return events;
       }
     }
@@ -168,7 +186,7 @@ export class ResponseEventStream {
       code: error.kind === 'rate_limit' ? 'rate_limit_exceeded' : 'server_error',
       message: error.code ? `${error.message} (${error.code})` : error.message,
     };
-    return [this.event('response.failed', { response: this.response() })];
+    return [{ type: 'response.failed', sequence_number: this.next(), response: this.response() }];
   }
 
   /** The response as it stands (final once `end` was pushed). */
@@ -190,8 +208,9 @@ export class ResponseEventStream {
     };
   }
 
-  private event(type: string, fields: Record<string, unknown>): ResponsesStreamEvent {
-    return { type, sequence_number: this.sequence++, ...fields };
+  /** The next event's sequence_number. */
+  private next(): number {
+    return this.sequence++;
   }
 
   private where(): { item_id: string; output_index: number } {
@@ -214,9 +233,9 @@ export class ResponseEventStream {
         : { type: 'reasoning', id: this.itemId('reasoning', index), summary: [], status: 'in_progress' };
     events.push(...this.add(item));
     if (kind === 'message') {
-      events.push(this.event('response.content_part.added', { ...this.where(), content_index: 0, part: outputText('') }));
+      events.push({ type: 'response.content_part.added', sequence_number: this.next(), ...this.where(), content_index: 0, part: outputText('') });
     } else {
-      events.push(this.event('response.reasoning_summary_part.added', { ...this.where(), summary_index: 0, part: summaryText('') }));
+      events.push({ type: 'response.reasoning_summary_part.added', sequence_number: this.next(), ...this.where(), summary_index: 0, part: summaryText('') });
     }
     return events;
   }
@@ -225,7 +244,7 @@ export class ResponseEventStream {
     const index = this.output.length;
     this.output.push(item);
     this.open = { index, kind: item.type, text: '' };
-    return [this.event('response.output_item.added', { output_index: index, item: structuredClone(item) })];
+    return [{ type: 'response.output_item.added', sequence_number: this.next(), output_index: index, item: structuredClone(item) }];
   }
 
   /** The open item, complete: its parts and arguments filled in. */
@@ -253,20 +272,20 @@ export class ResponseEventStream {
     const events: ResponsesStreamEvent[] = [];
     if (item.type === 'message') {
       events.push(
-        this.event('response.output_text.done', { ...where, content_index: 0, text: open.text, logprobs: [] }),
-        this.event('response.content_part.done', { ...where, content_index: 0, part: outputText(open.text) }),
+        { type: 'response.output_text.done', sequence_number: this.next(), ...where, content_index: 0, text: open.text, logprobs: [] },
+        { type: 'response.content_part.done', sequence_number: this.next(), ...where, content_index: 0, part: outputText(open.text) },
       );
     } else if (item.type === 'reasoning') {
       events.push(
-        this.event('response.reasoning_summary_text.done', { ...where, summary_index: 0, text: open.text }),
-        this.event('response.reasoning_summary_part.done', { ...where, summary_index: 0, part: summaryText(open.text) }),
+        { type: 'response.reasoning_summary_text.done', sequence_number: this.next(), ...where, summary_index: 0, text: open.text },
+        { type: 'response.reasoning_summary_part.done', sequence_number: this.next(), ...where, summary_index: 0, part: summaryText(open.text) },
       );
     } else if (item.type === 'custom_tool_call') {
-      events.push(this.event('response.custom_tool_call_input.done', { ...where, input: item.input }));
+      events.push({ type: 'response.custom_tool_call_input.done', sequence_number: this.next(), ...where, input: item.input });
     } else {
-      events.push(this.event('response.function_call_arguments.done', { ...where, name: item.name, arguments: item.arguments }));
+      events.push({ type: 'response.function_call_arguments.done', sequence_number: this.next(), ...where, name: item.name, arguments: item.arguments });
     }
-    events.push(this.event('response.output_item.done', { output_index: open.index, item: structuredClone(item) }));
+    events.push({ type: 'response.output_item.done', sequence_number: this.next(), output_index: open.index, item: structuredClone(item) });
     return events;
   }
 }

@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import type { ToolSpec } from '../../core/types.js';
 import { invalidRequest } from '../../errors/bridge-error.js';
 import type { RequestedToolChoice } from '../tool-choice.js';
@@ -95,12 +96,37 @@ function joinDescriptions(namespace: string | null | undefined, own: string | nu
   return namespace ? [namespace, own].filter((d) => d).join('\n\n') : own;
 }
 
-/** The tools as the response repeats them: functions in full (as OpenAI does), the rest as sent. */
+function echoedFunction(fn: ResponsesFunctionTool): OpenAI.Responses.FunctionTool {
+  return { type: 'function', name: fn.name, description: fn.description ?? null, parameters: fn.parameters ?? null, strict: fn.strict ?? null };
+}
+
+function echoedCustom(tool: ResponsesCustomTool): OpenAI.Responses.CustomTool {
+  return {
+    type: 'custom',
+    name: tool.name,
+    ...(tool.description === null || tool.description === undefined ? {} : { description: tool.description }),
+    ...(tool.format ? { format: tool.format } : {}),
+  };
+}
+
+/**
+ * The tools as the response repeats them: the client's own, which Claude
+ * was offered (functions in OpenAI's full form, custom tools, namespaces),
+ * each as OpenAI's type has it. OpenAI's hosted tools are left out: Claude
+ * answered without them (the ignored header names them), and as sent they
+ * need not be a tool OpenAI's schema knows.
+ */
 export function echoedTools(body: ResponsesRequest): EchoedTool[] {
-  return (body.tools ?? []).map((tool): EchoedTool => {
-    if (tool.type !== 'function') return tool as EchoedTool;
-    const fn = tool as ResponsesFunctionTool;
-    return { type: 'function', name: fn.name, description: fn.description ?? null, parameters: fn.parameters ?? null, strict: fn.strict ?? null };
+  return (body.tools ?? []).flatMap((tool): EchoedTool[] => {
+    const fn = functionToolSchema.safeParse(tool);
+    if (fn.success) return [echoedFunction(fn.data)];
+    const custom = customToolSchema.safeParse(tool);
+    if (custom.success) return [echoedCustom(custom.data)];
+    const namespace = namespaceToolSchema.safeParse(tool);
+    if (!namespace.success) return [];
+    const { name, description, tools } = namespace.data;
+    // OpenAI's namespace always has a description; a client that sent none gave it an empty one.
+    return [{ type: 'namespace', name, description: description ?? '', tools: tools.map((t) => (t.type === 'function' ? t : echoedCustom(t))) }];
   });
 }
 

@@ -163,9 +163,9 @@ export const customToolSchema = z.object({
   name: z.string(),
   description: z.string().nullable().optional(),
   format: z
-    .union([
+    .discriminatedUnion('type', [
       z.object({ type: z.literal('text') }),
-      z.object({ type: z.literal('grammar'), syntax: z.string(), definition: z.string() }),
+      z.object({ type: z.literal('grammar'), syntax: z.enum(['lark', 'regex']), definition: z.string() }),
     ])
     .nullable()
     .optional(),
@@ -183,7 +183,8 @@ export const namespaceToolSchema = z.object({
 const hostedTool = z.looseObject({ type: z.string() });
 const tool = z.union([functionToolSchema, customToolSchema, namespaceToolSchema, hostedTool]);
 
-const toolChoice = z.union([
+/** The tool choices the bridge can honour; a response repeats them (the hosted ones are refused by name). */
+export const clientToolChoiceSchema = z.union([
   z.enum(['none', 'auto', 'required']),
   z.object({ type: z.literal('function'), name: z.string() }),
   z.object({ type: z.literal('custom'), name: z.string() }),
@@ -192,8 +193,8 @@ const toolChoice = z.union([
     mode: z.enum(['auto', 'required']),
     tools: z.array(z.looseObject({ type: z.string(), name: z.string().optional() })),
   }),
-  z.looseObject({ type: z.string() }),
 ]);
+const toolChoice = z.union([clientToolChoiceSchema, z.looseObject({ type: z.string() })]);
 
 const textFormat = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text') }),
@@ -250,6 +251,3 @@ export type ResponsesInputItem = z.infer<typeof inputItem>;
 export type ResponsesContentPart = z.infer<typeof contentPart>;
 export type ResponsesFunctionTool = z.infer<typeof functionToolSchema>;
 export type ResponsesCustomTool = z.infer<typeof customToolSchema>;
-export type ResponsesTool = z.infer<typeof tool>;
-export type ResponsesTextFormat = z.infer<typeof textFormat>;
-export type ResponsesToolChoice = z.infer<typeof toolChoice>;

@@ -1,46 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import type OpenAI from 'openai';
 import type { Usage } from '../../core/types.js';
-import type { ResponsesTextFormat, ResponsesTool, ResponsesToolChoice } from './request-schema.js';
 
-export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
+export type ItemStatus = OpenAI.Responses.ResponseOutputMessage['status'];
 
-export interface OutputText {
-  type: 'output_text';
-  text: string;
-  annotations: [];
-  logprobs: [];
-}
+/*
+ * The Responses API's objects as the bridge sends them, each one of OpenAI's
+ * own types (the `openai` package's, imported as types only: nothing of it
+ * is loaded at run time), narrowed where the bridge always says more: its
+ * items always have an id and a status, and its messages hold text only.
+ */
 
-export interface SummaryText {
-  type: 'summary_text';
-  text: string;
-}
+export type OutputText = OpenAI.Responses.ResponseOutputText;
+export type SummaryText = OpenAI.Responses.ResponseReasoningItem.Summary;
 
-export type OutputItem =
-  | { type: 'message'; id: string; status: ItemStatus; role: 'assistant'; content: OutputText[] }
-  | { type: 'function_call'; id: string; call_id: string; name: string; namespace?: string; arguments: string; status: ItemStatus }
-  /** A call of a custom (freeform) tool; OpenAI's item has no status. */
-  | { type: 'custom_tool_call'; id: string; call_id: string; name: string; namespace?: string; input: string }
-  | { type: 'reasoning'; id: string; summary: SummaryText[]; status: ItemStatus };
+export type MessageItem = Omit<OpenAI.Responses.ResponseOutputMessage, 'content'> & { content: OutputText[] };
+export type FunctionCallItem = OpenAI.Responses.ResponseFunctionToolCall & { id: string; status: ItemStatus };
+/** A call of a custom (freeform) tool; OpenAI's item has no status. */
+export type CustomToolCallItem = OpenAI.Responses.ResponseCustomToolCall & { id: string };
+export type ReasoningItem = OpenAI.Responses.ResponseReasoningItem & { status: ItemStatus };
+export type OutputItem = MessageItem | FunctionCallItem | CustomToolCallItem | ReasoningItem;
 
-export interface ResponsesUsage {
-  input_tokens: number;
-  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
-  output_tokens: number;
-  output_tokens_details: { reasoning_tokens: number };
-  total_tokens: number;
-}
+/** The tools the response repeats: the client's own, which Claude was offered (see echoedTools). */
+export type EchoedTool = OpenAI.Responses.FunctionTool | OpenAI.Responses.CustomTool | OpenAI.Responses.NamespaceTool;
 
-export interface EchoedFunctionTool {
-  type: 'function';
-  name: string;
-  description: string | null;
-  parameters: Record<string, unknown> | null;
-  strict: boolean | null;
-}
-
-/** The request's tools as the response repeats them: functions in OpenAI's full form, the others as sent. */
-export type EchoedTool = EchoedFunctionTool | Exclude<ResponsesTool, { type: 'function' }>;
+/** The tool choices the bridge takes (requestedToolChoice refuses the hosted ones). */
+export type EchoedToolChoice =
+  | OpenAI.Responses.ToolChoiceOptions
+  | OpenAI.Responses.ToolChoiceAllowed
+  | OpenAI.Responses.ToolChoiceFunction
+  | OpenAI.Responses.ToolChoiceCustom;
 
 /**
  * What a response repeats of its request, as OpenAI's does: the settings
@@ -53,34 +42,48 @@ export interface ResponseSettings {
   max_output_tokens: number | null;
   parallel_tool_calls: boolean;
   previous_response_id: string | null;
-  reasoning: { effort: string | null; summary: string | null };
+  reasoning: OpenAI.Reasoning;
+  /** Not in the SDK's type, but in every response OpenAI's API returns; the official schema allows it. */
   store: boolean;
-  text: { format: ResponsesTextFormat };
-  tool_choice: ResponsesToolChoice;
+  text: { format: OpenAI.Responses.ResponseFormatTextConfig };
+  tool_choice: EchoedToolChoice;
   temperature: number | null;
   top_p: number | null;
   tools: EchoedTool[];
-  metadata: Record<string, string>;
+  metadata: OpenAI.Metadata;
 }
 
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
-/** The `response` object of OpenAI's Responses API. */
+/**
+ * The `response` object of OpenAI's Responses API, as the bridge sends it.
+ * OpenAI's SDK type also has `output_text`, which its SDKs compute on the
+ * client from the output: the official schema marks it "SDK-only", and
+ * OpenAI's API does not send it, so neither does the bridge (WireResponse).
+ */
 export interface ResponseObject extends ResponseSettings {
   id: string;
   object: 'response';
   created_at: number;
   status: ResponseStatus;
   completed_at: number | null;
-  error: { code: string; message: string } | null;
-  incomplete_details: { reason: 'max_output_tokens' | 'content_filter' } | null;
+  error: OpenAI.Responses.ResponseError | null;
+  incomplete_details: OpenAI.Responses.Response.IncompleteDetails | null;
   model: string;
   output: OutputItem[];
   truncation: 'disabled';
   background: false;
   /** Known once the answer is over (the schema allows no null here). */
-  usage?: ResponsesUsage;
+  usage?: OpenAI.Responses.ResponseUsage;
 }
+
+/** OpenAI's response as it goes over the wire: without the SDK-only `output_text`. */
+export type WireResponse = Omit<OpenAI.Responses.Response, 'output_text'>;
+
+/** Compiles only when T is a U: the bridge's shapes checked against the official SDK's types. */
+type Is<T extends U, U> = T;
+/** The response a stored answer keeps (and GET returns) is OpenAI's too, not only the one streamed. */
+type _OfficialShape = Is<ResponseObject, WireResponse>;
 
 /** Ids in OpenAI's style: a prefix for the kind of object and random hex. */
 export function newId(prefix: 'resp'): string {
@@ -109,7 +112,7 @@ export function responseIdOfItem(id: string): string | undefined {
  * Claude counts uncached input, cache reads and cache writes apart; the
  * Responses API's input_tokens is all input, with cache reads named inside it.
  */
-export function toResponsesUsage(usage: Usage): ResponsesUsage {
+export function toResponsesUsage(usage: Usage): OpenAI.Responses.ResponseUsage {
   const input = usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens;
   return {
     input_tokens: input,
@@ -117,5 +120,5 @@ export function toResponsesUsage(usage: Usage): ResponsesUsage {
     output_tokens: usage.output_tokens,
     output_tokens_details: { reasoning_tokens: usage.thinking_tokens ?? 0 },
     total_tokens: input + usage.output_tokens,
-  };
+  } satisfies OpenAI.Responses.ResponseUsage;
 }

@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import { buildTurns, type RawTurn } from '../../core/conversation.js';
 import type { BridgeRequest, ImageBlock, OutputFormat, TextBlock, Turn, UserBlock } from '../../core/types.js';
 import { invalidRequest } from '../../errors/bridge-error.js';
@@ -9,13 +10,14 @@ import { applyToolChoice } from '../tool-choice.js';
 import { unknownKeys } from '../unknown-keys.js';
 import { echoedTools, requestedToolChoice, toTools } from './offered-tools.js';
 import {
+  clientToolChoiceSchema,
   HOSTED_CALL_ITEM_TYPES,
   responsesRequestSchema,
   type ResponsesContentPart,
   type ResponsesInputItem,
   type ResponsesRequest,
 } from './request-schema.js';
-import type { OutputItem, ResponseSettings } from './response-object.js';
+import type { EchoedToolChoice, OutputItem, ResponseSettings } from './response-object.js';
 import { claudeToolName, customToolInput, type ClientTool } from './tool-names.js';
 
 /** Parameters of the Responses API that have no effect on Claude Code. */
@@ -266,6 +268,22 @@ function toOutputFormat(body: ResponsesRequest): OutputFormat | undefined {
   return { type: 'json_schema', name: format.name, schema: format.schema };
 }
 
+const SUMMARIES = ['auto', 'concise', 'detailed'] as const satisfies ReadonlyArray<OpenAI.Reasoning['summary']>;
+
+/**
+ * The summary asked for, as the response repeats it. Any value is taken
+ * (Claude's thinking comes back as it is, whatever was asked), but only
+ * OpenAI's own values are repeated: another is null, as OpenAI's type has it.
+ */
+function echoedSummary(summary: string | null | undefined): OpenAI.Reasoning['summary'] {
+  return SUMMARIES.find((value) => value === summary) ?? null;
+}
+
+/** The tool choice as the response repeats it: requestedToolChoice has refused all but the client tool forms. */
+function echoedToolChoice(choice: ResponsesRequest['tool_choice']): EchoedToolChoice {
+  return clientToolChoiceSchema.safeParse(choice ?? 'auto').data ?? 'auto';
+}
+
 function refuseUnsupported(body: ResponsesRequest): void {
   if (body.background) {
     throw invalidRequest("'background' responses are not supported: the bridge answers while the request is open.", 'background', 'unsupported_parameter');
@@ -334,10 +352,10 @@ export function toBridgeRequest(
     max_output_tokens: body.max_output_tokens ?? null,
     parallel_tool_calls: request.parallelToolCalls,
     previous_response_id: body.previous_response_id ?? null,
-    reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? null },
+    reasoning: { effort: reasoning.requested ?? null, summary: echoedSummary(body.reasoning?.summary) },
     store,
     text: { format: body.text?.format ?? { type: 'text' } },
-    tool_choice: body.tool_choice ?? 'auto',
+    tool_choice: echoedToolChoice(body.tool_choice),
     temperature: body.temperature ?? null,
     top_p: body.top_p ?? null,
     tools: echoedTools(body),
