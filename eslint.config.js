@@ -94,6 +94,14 @@ export default tseslint.config(
         },
       ],
       'boundaries/no-unknown-files': 'error',
+      // A double cast tells the compiler to stop checking: parse the value (zod, a type guard) or build it typed instead.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSAsExpression > TSAsExpression.expression[typeAnnotation.type=/^TS(Unknown|Any)Keyword$/]',
+          message: 'No `as unknown as` (or `as any as`) in src/: parse the value or construct it with its type.',
+        },
+      ],
     },
   },
 );

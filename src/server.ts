@@ -1,4 +1,4 @@
-import type http from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { wireApp } from './app-wiring.js';
@@ -197,8 +197,9 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     feed.close();
     // No new spares from here on (those starting are ended as they come up).
     const poolClosed = pool.close();
-    const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
-    http.closeIdleConnections?.();
+    // serve() listens with Node's HTTP/1 server, which can close its idle and its open connections.
+    const connections = server instanceof http.Server ? server : undefined;
+    connections?.closeIdleConnections();
     let graceTimer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'grace'>((resolve) => (graceTimer = setTimeout(() => resolve('grace'), config.shutdownGraceMs)));
     const outcome = await Promise.race([activity.whenIdle().then(() => 'idle' as const), graceOver]);
@@ -210,8 +211,8 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     }
     // Requests are over, but their last bytes may still be on their way:
     // close each connection once it falls idle, and force the rest shortly after.
-    const idleSweep = setInterval(() => http.closeIdleConnections?.(), 50);
-    const forced = setTimeout(() => http.closeAllConnections?.(), 3_000);
+    const idleSweep = setInterval(() => connections?.closeIdleConnections(), 50);
+    const forced = setTimeout(() => connections?.closeAllConnections(), 3_000);
     await closed;
     clearInterval(idleSweep);
     clearTimeout(forced);

@@ -31,6 +31,13 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return node as T;
 }
 
+/** The page's SVG element with this id; a page without it is a build error, reported as one. */
+export function svgById(id: string): SVGSVGElement {
+  const node = document.getElementById(id);
+  if (!(node instanceof SVGSVGElement)) throw new Error(`the page has no <svg id="${id}">`);
+  return node;
+}
+
 /** Set an element's text only when it changed (keeps selections and screen readers calm). */
 export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;

@@ -1,7 +1,7 @@
 import type { RequestRow, StatusReport } from '../status-api/status-api-types.js';
 import { ActivityView } from './activity-view.js';
 import { ApiClient, Unauthorized } from './api-client.js';
-import { byId, setText } from './dom.js';
+import { byId, setText, svgById } from './dom.js';
 import { LiveFeed, type FeedState } from './live-feed.js';
 import { Playground } from './playground.js';
 import { RequestsView } from './requests-view.js';
@@ -45,7 +45,7 @@ function showLogin(problem?: string): void {
 
 function createDashboard() {
   const activity = new ActivityView();
-  const chart = document.getElementById('timing-chart') as unknown as SVGSVGElement;
+  const chart = svgById('timing-chart');
   let chartRows: readonly RequestRow[] = [];
   const requests = new RequestsView(api, (rows) => drawTimingChart(chart, (chartRows = rows)));
   new ResizeObserver(() => drawTimingChart(chart, chartRows)).observe(chart.parentElement!);

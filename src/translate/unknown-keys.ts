@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * The keys of a request that its wire schema does not know, at any depth,
@@ -13,27 +13,29 @@ import type { z } from 'zod';
  * so its extra keys are not reported here. Records and unknown values are
  * opaque: a JSON Schema or metadata map has no keys to report.
  */
-export function unknownKeys(schema: z.ZodType, value: unknown): string[] {
+export function unknownKeys(schema: z.core.$ZodType, value: unknown): string[] {
   const found = new Set<string>();
   walk(schema, value, '', found);
   return [...found].sort();
 }
 
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  element?: z.ZodType;
-  options?: z.ZodType[];
-  discriminator?: string;
-  innerType?: z.ZodType;
-  in?: z.ZodType;
-  out?: z.ZodType;
-  getter?: () => z.ZodType;
-}
+/** Any zod schema, seen through zod's own classes: each one's definition is typed by its class. */
+type Schema = z.core.$ZodType;
 
-function defOf(schema: z.ZodType): Def {
-  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+/** The schema a wrapper (optional, nullable, default …) stands for, or undefined when it is not one. */
+function wrapped(schema: Schema): Schema | undefined {
+  if (
+    schema instanceof z.core.$ZodOptional ||
+    schema instanceof z.core.$ZodNullable ||
+    schema instanceof z.core.$ZodDefault ||
+    schema instanceof z.core.$ZodPrefault ||
+    schema instanceof z.core.$ZodReadonly ||
+    schema instanceof z.core.$ZodCatch ||
+    schema instanceof z.core.$ZodNonOptional
+  ) {
+    return schema._zod.def.innerType;
+  }
+  return undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -43,69 +45,53 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 
 /** The option of a union that describes this value: by its discriminator when there is one, else the first that accepts it. */
-function optionFor(def: Def, value: unknown): z.ZodType | undefined {
-  const options = def.options ?? [];
-  if (def.discriminator && isPlainObject(value)) {
-    const tag = value[def.discriminator];
+function optionFor(union: z.core.$ZodUnion, value: unknown): Schema | undefined {
+  const options = union._zod.def.options;
+  if (union instanceof z.core.$ZodDiscriminatedUnion && isPlainObject(value)) {
+    const discriminator = union._zod.def.discriminator;
+    const tag = value[discriminator];
     return options.find((option) => {
-      const field = objectShape(option)?.[def.discriminator!];
-      return field !== undefined && field.safeParse(tag).success;
+      const field = objectShape(option)?.[discriminator];
+      return field !== undefined && z.safeParse(field, tag).success;
     });
   }
-  return options.find((option) => option.safeParse(value).success);
+  return options.find((option) => z.safeParse(option, value).success);
 }
 
 /** The shape of an object schema, looking through wrappers. */
-function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
-  const def = defOf(schema);
-  if (def.type === 'object') return def.shape;
-  if (def.innerType) return objectShape(def.innerType);
-  if (def.type === 'pipe' && def.out) return objectShape(def.out);
+function objectShape(schema: Schema): Readonly<Record<string, Schema>> | undefined {
+  if (schema instanceof z.core.$ZodObject) return schema._zod.def.shape;
+  const inner = wrapped(schema);
+  if (inner) return objectShape(inner);
+  if (schema instanceof z.core.$ZodPipe) return objectShape(schema._zod.def.out);
   return undefined;
 }
 
-function walk(schema: z.ZodType, value: unknown, path: string, found: Set<string>): void {
-  const def = defOf(schema);
-  switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'readonly':
-    case 'catch':
-    case 'nonoptional':
-      if (def.innerType) walk(def.innerType, value, path, found);
-      return;
-    case 'pipe':
-      // A preprocess step (a transform) feeds the schema that validates; its shape is the one to compare with.
-      if (def.out && def.in && defOf(def.in).type === 'transform') walk(def.out, value, path, found);
-      else if (def.in) walk(def.in, value, path, found);
-      return;
-    case 'lazy':
-      if (def.getter) walk(def.getter(), value, path, found);
-      return;
-    case 'array':
-      if (Array.isArray(value) && def.element) for (const item of value) walk(def.element, item, `${path}[]`, found);
-      return;
-    case 'union': {
-      const option = optionFor(def, value);
-      if (option) walk(option, value, path, found);
-      return;
+function walk(schema: Schema, value: unknown, path: string, found: Set<string>): void {
+  const inner = wrapped(schema);
+  if (inner) {
+    walk(inner, value, path, found);
+  } else if (schema instanceof z.core.$ZodPipe) {
+    // A preprocess step (a transform) feeds the schema that validates; its shape is the one to compare with.
+    const { in: input, out } = schema._zod.def;
+    walk(input instanceof z.core.$ZodTransform ? out : input, value, path, found);
+  } else if (schema instanceof z.core.$ZodLazy) {
+    walk(schema._zod.def.getter(), value, path, found);
+  } else if (schema instanceof z.core.$ZodArray) {
+    if (Array.isArray(value)) for (const item of value) walk(schema._zod.def.element, item, `${path}[]`, found);
+  } else if (schema instanceof z.core.$ZodUnion) {
+    const option = optionFor(schema, value);
+    if (option) walk(option, value, path, found);
+  } else if (schema instanceof z.core.$ZodObject) {
+    if (!isPlainObject(value)) return;
+    const { shape, catchall } = schema._zod.def;
+    const loose = catchall !== undefined && !(catchall instanceof z.core.$ZodNever);
+    for (const [key, field] of Object.entries(value)) {
+      if (field === undefined) continue;
+      // Own keys only: a client's `__proto__` or `constructor` is a key like any other.
+      const known = Object.hasOwn(shape, key) ? shape[key] : undefined;
+      if (known) walk(known, field, join(path, key), found);
+      else if (!loose) found.add(join(path, key));
     }
-    case 'object': {
-      if (!isPlainObject(value)) return;
-      const shape = def.shape ?? {};
-      const loose = def.catchall !== undefined && defOf(def.catchall).type !== 'never';
-      for (const [key, field] of Object.entries(value)) {
-        if (field === undefined) continue;
-        // Own keys only: a client's `__proto__` or `constructor` is a key like any other.
-        const known = Object.hasOwn(shape, key) ? shape[key] : undefined;
-        if (known) walk(known, field, join(path, key), found);
-        else if (!loose) found.add(join(path, key));
-      }
-      return;
-    }
-    default:
-      return;
   }
 }
