@@ -58,6 +58,15 @@ export class LiveSessions {
     return { parked: this.parked.size, reused: this.reused };
   }
 
+  /**
+   * The client tool calls that parked sessions' Claude Code is inside now:
+   * each one's handler waits for the client's result, and until it has one
+   * that process cannot ask Claude anything.
+   */
+  waitingToolCalls(): string[] {
+    return [...this.parked.values()].flatMap((entry) => entry.session.toolResults.waitingFor());
+  }
+
   close(): void {
     for (const key of [...this.parked.keys()]) this.drop(key);
   }

@@ -24,6 +24,11 @@ export class ToolResultBroker {
     return new Promise((resolve) => this.waiting.set(toolUseId, resolve));
   }
 
+  /** The calls whose handlers are waiting for a result now. */
+  waitingFor(): string[] {
+    return [...this.waiting.keys()];
+  }
+
   provide(toolUseId: string, result: CallToolResult): void {
     const resolve = this.waiting.get(toolUseId);
     if (resolve) {

@@ -1,7 +1,8 @@
 import type OpenAI from 'openai';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
 import { assertSchema } from '../support/openai-schema.js';
+import { waitForNoRuns } from '../support/processes.js';
 import { useStack } from '../support/stack.js';
 
 const stack = useStack();
@@ -49,8 +50,9 @@ describe('function calling', () => {
     const weather = offered.find((t) => t.name === 'mcp__client__get_weather')!;
     expect(weather.description).toBe('Current weather for a city');
     expect(weather.input_schema).toEqual(weatherTool.function.parameters);
-    // One call to Claude: the run ended at the tool call instead of going on.
-    await new Promise((r) => setTimeout(r, 300));
+    // One call to Claude: the run ended at the tool call instead of going on. Once Claude Code is
+    // inside the call, waiting for the client's result, it cannot ask Claude anything more.
+    await vi.waitFor(() => expect(stack.server.live.waitingToolCalls()).toEqual(['toolu_01XyZ']), { timeout: 10_000, interval: 20 });
     expect(stack.fake.messageRequests).toHaveLength(1);
   });
 
@@ -282,7 +284,8 @@ describe('reasoning and limits', () => {
     await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, max_completion_tokens: 77 });
     expect(stack.fake.messageRequests.at(-1)!.body.max_tokens).toBe(77);
     // Claude Code would ask Claude to resume past the limit; the bridge ends it before it can.
-    await new Promise((r) => setTimeout(r, 500));
+    // Once its process is gone, nothing more can reach Claude.
+    await waitForNoRuns(stack.server.registry);
     expect(stack.fake.messageRequests).toHaveLength(2);
   });
 
