@@ -158,7 +158,8 @@ export class ClaudeRunner implements Runner {
     if (state.interrupted) normalizer.markInterrupted();
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config, plan.instructions));
     const { session, origin } = await this.acquireSession(spec, context, plan);
-    const ticket = poolRunTicket(this.deps.pool, origin);
+    // A step of a tool loop: its client answered tool calls, and Claude goes on.
+    const ticket = poolRunTicket(this.deps.pool, origin, endsWithToolResults(request.turns));
     state.session = session;
     spec.flow?.attach(session.process);
     if (state.interrupted) session.interrupt();
@@ -189,7 +190,7 @@ export class ClaudeRunner implements Runner {
       spec.flow?.detach();
       // A process that is not kept has nothing left to do for anyone: it ends at once.
       if (!parked) session.abandon();
-      ticket.ended();
+      ticket.ended(parked && session.awaitedToolCalls.length > 0);
     }
   }
 

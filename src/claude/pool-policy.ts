@@ -10,20 +10,23 @@ export interface PoolRunTicket {
   processUp(): void;
   /** The run failed; a login failure makes every ready spare useless. */
   failed(err: unknown): void;
-  /** The run is over, however it ended. */
-  ended(): void;
+  /** The run is over, however it ended; `toolCallsHandedBack`: its process waits for the client's results. */
+  ended(toolCallsHandedBack: boolean): void;
 }
 
 /**
  * The pool's policy around runs, in one place: while a request starts
  * Claude Code cold no spare is started (on a machine with few cores the two
  * would slow each other down, and the request is the one someone waits
- * for); a login failure discards the spares, which hold the same login;
- * once a run is over the pool is brought back to size.
+ * for); nor while a conversation's tool loop goes on (a step in progress,
+ * or tool calls handed back whose results are due); a login failure
+ * discards the spares, which hold the same login; once a run is over the
+ * pool is brought back to size.
  */
-export function poolRunTicket(pool: SparePool, origin: RunOrigin): PoolRunTicket {
+export function poolRunTicket(pool: SparePool, origin: RunOrigin, toolStep: boolean): PoolRunTicket {
   let starting = origin === 'cold';
   if (starting) pool.coldStartBegan();
+  if (toolStep) pool.toolStepBegan();
   const processUp = (): void => {
     if (!starting) return;
     starting = false;
@@ -34,8 +37,10 @@ export function poolRunTicket(pool: SparePool, origin: RunOrigin): PoolRunTicket
     failed(err) {
       if (err instanceof BridgeError && err.kind === 'authentication') pool.discardAll();
     },
-    ended() {
+    ended(toolCallsHandedBack) {
       processUp();
+      if (toolStep) pool.toolStepEnded();
+      if (toolCallsHandedBack) pool.toolResultsDue();
       pool.replenish();
     },
   };

@@ -46,6 +46,14 @@ export interface PoolFollower {
 const RETRY_MS = [1_000, 5_000, 30_000, 120_000];
 /** When a claimed run goes on this long, the pool is refilled anyway. */
 const REPLENISH_LATEST_MS = 3_000;
+/**
+ * After a run hands client tool calls back, how long starting a process
+ * waits for their results: an agent's client answers most calls at once, and
+ * the step that follows is what someone waits for.
+ */
+const TOOL_RESULTS_DUE_MS = 1_000;
+/** The longest tool loops hold starting processes back: the pools must not stay empty behind an endless loop. */
+const TOOL_LOOP_HOLD_MAX_MS = 10_000;
 
 /**
  * Ready Claude Code processes (the SDK's prewarm), so a request does not
@@ -58,6 +66,13 @@ export class SparePool {
   private warming = 0;
   /** Requests whose Claude Code is starting cold right now. */
   private coldStarts = 0;
+  /** Runs in progress that continue a conversation with its client's tool results. */
+  private toolSteps = 0;
+  /** Until when a client that was handed tool calls is expected back with their results (Date.now() time). */
+  private toolResultsDueUntil = 0;
+  /** When tool loops began holding starts back (undefined while none does). */
+  private toolLoopSince: number | undefined;
+  private toolLoopTimer: NodeJS.Timeout | undefined;
   private readonly starting = new Set<Promise<void>>();
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -136,6 +151,31 @@ export class SparePool {
     this.fill();
   }
 
+  /**
+   * A run continuing a conversation with its client's tool results has
+   * begun: until it is over no process starts, since starting one takes a
+   * CPU-second that the step, which someone waits for, would compete for.
+   */
+  toolStepBegan(): void {
+    this.toolSteps++;
+    // The results came: nothing is due once this step is over, unless it hands back calls of its own.
+    this.toolResultsDueUntil = 0;
+  }
+
+  /** The run announced by toolStepBegan is over (replenish follows). */
+  toolStepEnded(): void {
+    this.toolSteps = Math.max(0, this.toolSteps - 1);
+  }
+
+  /**
+   * A run handed client tool calls back (its process waits for the
+   * results): their results usually follow at once, and the next step is
+   * due; starting a process waits that long (TOOL_RESULTS_DUE_MS) first.
+   */
+  toolResultsDue(): void {
+    this.toolResultsDueUntil = Date.now() + TOOL_RESULTS_DUE_MS;
+  }
+
   /** A request is over: bring the pool back to size. */
   replenish(): void {
     clearTimeout(this.replenishTimer);
@@ -168,6 +208,7 @@ export class SparePool {
     clearInterval(this.sweepTimer);
     clearTimeout(this.replenishTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.toolLoopTimer);
     for (const spare of this.ready.splice(0)) spare.spare.close();
     await Promise.all([...this.starting, ...this.followers.map((f) => f.close())]);
   }
@@ -179,8 +220,29 @@ export class SparePool {
     }
   }
 
+  /**
+   * Whether a tool loop holds starting processes back now: a step is in
+   * progress or its client's results are due. Held, it looks again when the
+   * results are overdue (a step's end refills anyway), and gives up holding
+   * once tool loops have held starts back for TOOL_LOOP_HOLD_MAX_MS.
+   */
+  private heldByToolLoop(): boolean {
+    const now = Date.now();
+    if (this.toolSteps === 0 && now >= this.toolResultsDueUntil) {
+      this.toolLoopSince = undefined;
+      return false;
+    }
+    this.toolLoopSince ??= now;
+    const latest = this.toolLoopSince + TOOL_LOOP_HOLD_MAX_MS;
+    if (now >= latest) return false;
+    clearTimeout(this.toolLoopTimer);
+    this.toolLoopTimer = setTimeout(() => this.fill(), (this.toolSteps > 0 ? latest : Math.min(latest, this.toolResultsDueUntil)) - now);
+    this.toolLoopTimer.unref();
+    return true;
+  }
+
   private fill(): void {
-    if (this.closed || this.coldStarts > 0) return;
+    if (this.closed || this.coldStarts > 0 || this.heldByToolLoop()) return;
     for (const follower of this.followers) follower.fill();
     if (this.retryTimer) return;
     while (this.ready.length + this.warming < this.opts.size) {

@@ -120,6 +120,37 @@ describe('warm spares', () => {
     await spareReady();
   });
 
+  test('no spare starts while a tool loop goes on (a step running, or tool results due); it starts when the loop ends', async () => {
+    await spareReady();
+    const { pool } = stack.server;
+    pool.take()!.spare.close();
+    // A run handed tool calls back; their results usually follow at once.
+    pool.toolResultsDue();
+    pool.replenish();
+    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
+    // They came: the next step runs.
+    pool.toolStepBegan();
+    pool.replenish();
+    expect(pool.stats().warming).toBe(0);
+    // That step ended with an answer: the loop is over.
+    pool.toolStepEnded();
+    pool.replenish();
+    expect(pool.stats().warming).toBe(1);
+    await spareReady();
+  });
+
+  test('tool results that do not come at once hold no spare back: it starts once they are overdue', async () => {
+    await spareReady();
+    const { pool } = stack.server;
+    pool.take()!.spare.close();
+    pool.toolResultsDue();
+    pool.replenish();
+    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
+    // The client runs a slow tool meanwhile: the machine is free for a start.
+    await until(() => pool.stats().warming === 1);
+    await spareReady();
+  });
+
   test('a spare still starting when the pool is discarded is ended once up, never served, and replaced', async () => {
     await spareReady();
     const { pool } = stack.server;
