@@ -91,7 +91,8 @@ export function startConversation(turns: readonly Turn[], workspace: Workspace, 
  * Permission for each tool call Claude makes: structured output (Claude
  * Code's own way of returning JSON) and the client's tools are allowed (a
  * client tool's handler only waits for the client's result, see
- * ToolResultBroker); anything else is refused.
+ * ToolResultBroker); anything else is refused. The client's tools are also
+ * an allow rule (sessionOptions), so Claude Code asks only about the rest.
  */
 export function permissionHandler(): CanUseTool {
   return async (toolName, input) => {
@@ -125,6 +126,13 @@ export function sessionOptions(config: Config, registry: ProcessRegistry, proces
     systemPrompt: '',
     extraArgs: { 'system-prompt': '' },
     canUseTool: permissionHandler(),
+    // The client's tools are allowed outright (the handler would allow them
+    // too): Claude Code then calls one as soon as Claude has written the
+    // call, without first asking the bridge (a round trip that delayed each
+    // call by about 30 ms on a loaded machine). What Claude receives is the
+    // same. A settings rule rather than `allowedTools`, which the SDK answers
+    // with a process warning on every start.
+    settings: { permissions: { allow: [`mcp__${CLIENT_TOOL_SERVER}`] } },
     spawnClaudeCodeProcess: registry.spawner(process),
   };
 }
