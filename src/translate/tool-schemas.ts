@@ -11,6 +11,39 @@ const draft2020 = new Ajv2020({ strict: false, validateSchema: true, addUsedSche
 const draft07 = new Ajv({ strict: false, validateSchema: true, addUsedSchema: false, logger: false });
 
 /**
+ * Schemas already checked, by their JSON text (with the draft that checked
+ * them): the error, or '' when valid. An agent sends the same tools with
+ * every request of a tool loop, and compiling a schema costs about a
+ * millisecond each time, on the path of every step. Bounded in schemas and
+ * in text; the oldest entry goes first.
+ */
+const checked = new Map<string, string>();
+const MAX_CHECKED = 512;
+const MAX_CHECKED_CHARS = 4 * 1024 ** 2;
+let checkedChars = 0;
+
+/** The JSON Schema's problem as Ajv words it, or '' when it is a valid schema. */
+function schemaProblem(validator: Ajv, schema: Record<string, unknown>): string {
+  const key = `${validator === draft07 ? '07' : '2020'} ${JSON.stringify(schema)}`;
+  const known = checked.get(key);
+  if (known !== undefined) return known;
+  let problem = '';
+  try {
+    validator.compile(schema);
+  } catch (err) {
+    problem = (err as Error).message;
+  }
+  checked.set(key, problem);
+  checkedChars += key.length;
+  for (const [oldest] of checked) {
+    if (checked.size <= MAX_CHECKED && checkedChars <= MAX_CHECKED_CHARS) break;
+    checked.delete(oldest);
+    checkedChars -= oldest.length;
+  }
+  return problem;
+}
+
+/**
  * Check a client's function definition before it goes anywhere near
  * Claude: a name Claude accepts, and parameters that are a JSON Schema for
  * an object (Claude's tool inputs are always objects). Returns the schema
@@ -34,11 +67,10 @@ export function checkToolDefinition(name: string, parameters: Record<string, unk
     );
   }
   const validator = typeof schema.$schema === 'string' && schema.$schema.includes('draft-07') ? draft07 : draft2020;
-  try {
-    validator.compile(schema);
-  } catch (err) {
+  const problem = schemaProblem(validator, schema);
+  if (problem) {
     throw invalidRequest(
-      `Invalid value for '${param}.parameters': not a valid JSON Schema (${(err as Error).message}).`,
+      `Invalid value for '${param}.parameters': not a valid JSON Schema (${problem}).`,
       `${param}.parameters`,
       'invalid_function_parameters',
     );

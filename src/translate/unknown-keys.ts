@@ -52,7 +52,10 @@ function optionFor(union: z.core.$ZodUnion, value: unknown): Schema | undefined 
     const tag = value[discriminator];
     return options.find((option) => {
       const field = objectShape(option)?.[discriminator];
-      return field !== undefined && z.safeParse(field, tag).success;
+      if (field === undefined) return false;
+      // A literal tag is compared as it is: a failed parse builds an error, a cost paid per message otherwise.
+      if (field instanceof z.core.$ZodLiteral) return (field._zod.def.values as readonly unknown[]).includes(tag);
+      return z.safeParse(field, tag).success;
     });
   }
   return options.find((option) => z.safeParse(option, value).success);
