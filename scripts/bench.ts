@@ -4,6 +4,9 @@
  * answers instantly, so what is measured is Claude Code and the bridge).
  *
  *   npm run bench            (BENCH_ROUNDS=n to change the number of rounds)
+ *   BENCH_ONLY=tool-steps npm run bench
+ *                            (one scenario alone, BENCH_ROUNDS loops: prints
+ *                            its rows, writes nothing)
  *
  * Prints a table, writes bench/results.json and draws bench/chart.svg.
  */
@@ -33,6 +36,10 @@ import { FakeAnthropic, lastUserText, type Handler } from '../test/support/fake-
 import { measureWhatReachesClaude, reachLines } from './what-reaches-claude.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+/** Scenarios that can run alone, so that one can be measured without loading the machine for long. */
+const SCENARIOS = ['tool-steps'] as const;
+const ONLY = process.env.BENCH_ONLY as (typeof SCENARIOS)[number] | undefined;
+if (ONLY !== undefined && !SCENARIOS.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of: ${SCENARIOS.join(', ')}`);
 const LONG_WORDS = 20_000;
 const LONG_ROUNDS = Math.min(ROUNDS, 6);
 const TOOL_STEPS = 10;
@@ -514,9 +521,33 @@ function stat(samples: Sample[]): Stat {
   };
 }
 
+/** Tool steps: `rounds` 10-step loops through the bridge (each step a live session's waiting tool call) and directly, interleaved. */
+async function measureToolSteps(bridge: Bridge, rounds: number): Promise<{ bridge: Sample[]; direct: Sample[] }> {
+  const steps = { bridge: [] as Sample[], direct: [] as Sample[] };
+  for (let round = 0; round < rounds; round++) {
+    const viaBridge = async (): Promise<void> => void steps.bridge.push(...(await bridgeToolLoop(bridge)).map((ttft) => ({ ttft, total: ttft })));
+    const direct = async (): Promise<void> => void steps.direct.push(...(await directToolLoop()).map((ttft) => ({ ttft, total: ttft })));
+    await spareReady(bridge, 2);
+    for (const step of round % 2 === 0 ? [direct, viaBridge] : [viaBridge, direct]) await step();
+    console.error(`  tool loop ${round + 1} done`);
+  }
+  return steps;
+}
+
 // ---------------------------------------------------------------- the run
 
 const pooled = await startBridge({ BRIDGE_POOL_SIZE: '1', BRIDGE_LIVE_SESSIONS: '8' });
+if (ONLY === 'tool-steps') {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? TOOL_ROUNDS);
+  const steps = await measureToolSteps(pooled, rounds);
+  const [b, d] = [stat(steps.bridge), stat(steps.direct)];
+  console.log(`tool step, ${rounds} loops of ${TOOL_STEPS} (ms): direct median ${d.ttftMedian.toFixed(0)}, p95 ${d.ttftP95.toFixed(0)}; bridge median ${b.ttftMedian.toFixed(0)}, p95 ${b.ttftP95.toFixed(0)}; bridge/direct ${(b.ttftMedian / d.ttftMedian).toFixed(2)} (target ≤ 1.2)`);
+  pooled.child.kill('SIGTERM');
+  await new Promise((r) => pooled.child.once('exit', r));
+  await fake.stop();
+  rmSync(home, { recursive: true, force: true });
+  process.exit(0);
+}
 const unpooled = await startBridge({ BRIDGE_POOL_SIZE: '0', BRIDGE_LIVE_SESSIONS: '0', BRIDGE_PRESTART_MEMORY: '0' });
 const memory = sampleMemory(pooled.child.pid!);
 
@@ -575,15 +606,7 @@ for (let round = 0; round < ROUNDS; round++) {
   console.error(`  round ${round + 1} done`);
 }
 
-// Tool steps: a 10-step loop through the bridge (each step a live session's waiting tool call) and directly.
-const toolSteps = { bridge: [] as Sample[], direct: [] as Sample[] };
-for (let round = 0; round < TOOL_ROUNDS; round++) {
-  const bridge = async (): Promise<void> => void toolSteps.bridge.push(...(await bridgeToolLoop(pooled)).map((ttft) => ({ ttft, total: ttft })));
-  const direct = async (): Promise<void> => void toolSteps.direct.push(...(await directToolLoop()).map((ttft) => ({ ttft, total: ttft })));
-  await spareReady(pooled, 2);
-  for (const step of round % 2 === 0 ? [direct, bridge] : [bridge, direct]) await step();
-  console.error(`  tool loop ${round + 1} done`);
-}
+const toolSteps = await measureToolSteps(pooled, TOOL_ROUNDS);
 
 const concurrency: Record<string, { bridge: Stat; direct: Stat }> = {};
 for (const n of [1, 4, 8]) {
