@@ -145,6 +145,8 @@ describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: a new co
     expect(comparable(prestarted)).toEqual(comparable(cold));
     expect((prestarted.tools ?? []).map((t) => t.name)).toContain('mcp__client__get_weather');
     // Its answer ended in a tool call: the same process takes the results.
+    // (Its replacement starts once those results are overdue: a tool loop holds starts back.)
+    await prestartedReady();
     const chat = DRIVERS[api](stack);
     await chat.say('What is the weather in Paris?');
     const results = await sent(() => chat.results(['25C, sunny']));
