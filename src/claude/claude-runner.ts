@@ -159,7 +159,7 @@ export class ClaudeRunner implements Runner {
     const context = sessionContext(request, sdkModel, systemPrompt(request, this.deps.config, plan.instructions));
     const { session, origin } = await this.acquireSession(spec, context, plan);
     // A step of a tool loop: its client answered tool calls, and Claude goes on.
-    const ticket = poolRunTicket(this.deps.pool, origin, endsWithToolResults(request.turns));
+    const ticket = poolRunTicket(this.deps.pool, origin, { toolStep: endsWithToolResults(request.turns), toolsOffered: request.tools.length > 0 });
     state.session = session;
     spec.flow?.attach(session.process);
     if (state.interrupted) session.interrupt();

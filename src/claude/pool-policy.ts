@@ -19,18 +19,20 @@ export interface PoolRunTicket {
  * Claude Code cold no spare is started (on a machine with few cores the two
  * would slow each other down, and the request is the one someone waits
  * for); nor while a conversation's tool loop goes on (a step in progress,
- * or tool calls handed back whose results are due); a login failure
- * discards the spares, which hold the same login; once a run is over the
- * pool is brought back to size.
+ * or tool calls handed back whose results are due), so a cold start that
+ * offers the client's tools waits for its run's end, which tells whether a
+ * loop began; a login failure discards the spares, which hold the same
+ * login; once a run is over the pool is brought back to size.
  */
-export function poolRunTicket(pool: SparePool, origin: RunOrigin, toolStep: boolean): PoolRunTicket {
+export function poolRunTicket(pool: SparePool, origin: RunOrigin, run: { toolStep: boolean; toolsOffered: boolean }): PoolRunTicket {
+  const { toolStep, toolsOffered } = run;
   let starting = origin === 'cold';
   if (starting) pool.coldStartBegan();
   if (toolStep) pool.toolStepBegan();
   const processUp = (): void => {
     if (!starting) return;
     starting = false;
-    pool.coldStartEnded();
+    pool.coldStartEnded(!toolsOffered);
   };
   return {
     processUp,

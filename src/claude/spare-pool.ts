@@ -145,10 +145,14 @@ export class SparePool {
     this.coldStarts++;
   }
 
-  /** The cold start announced by coldStartBegan is up (or gave up). */
-  coldStartEnded(): void {
+  /**
+   * The cold start announced by coldStartBegan is up (or gave up). With
+   * `refill` false the pool is refilled when the run is over instead (a run
+   * that may hand tool calls back, whose loop would compete with the start).
+   */
+  coldStartEnded(refill = true): void {
     this.coldStarts = Math.max(0, this.coldStarts - 1);
-    this.fill();
+    if (refill) this.fill();
   }
 
   /**

@@ -139,6 +139,19 @@ describe('warm spares', () => {
     await spareReady();
   });
 
+  test('a cold start that offers tools refills the pool when its run is over, not when its process is up', async () => {
+    await spareReady();
+    const { pool } = stack.server;
+    pool.take()!.spare.close();
+    pool.coldStartBegan();
+    // Up, but its run may yet hand tool calls back: the start waits for the run's end, which tells.
+    pool.coldStartEnded(false);
+    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
+    pool.replenish();
+    expect(pool.stats().warming).toBe(1);
+    await spareReady();
+  });
+
   test('tool results that do not come at once hold no spare back: it starts once they are overdue', async () => {
     await spareReady();
     const { pool } = stack.server;
