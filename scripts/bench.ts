@@ -290,14 +290,22 @@ async function metricsOf(bridge: Bridge): Promise<Map<string, number>> {
 
 /**
  * Wait for the bridge's spare, and for its pre-started sessions to be up
- * (at least `prestarted`, none still starting), then as long as the direct
- * prewarmed variant lets its spare settle.
+ * (at least `prestarted`, no process of either kind still starting), then as
+ * long as the direct prewarmed variant lets its spare settle.
  */
 async function spareReady(bridge: Bridge, prestarted = 0): Promise<void> {
-  for (let i = 0; i < 400; i++) {
+  // Settled: nothing starting for half a second in a row (the pre-started
+  // sessions start one after another, with a moment between two starts).
+  let settled = 0;
+  for (let i = 0; i < 600 && settled < 10; i++) {
     const m = await metricsOf(bridge);
-    const starting = (m.get('bridge_claude_processes{role="prestarted"}') ?? 0) - (m.get('bridge_prestarted_sessions_ready') ?? 0);
-    if (m.get('bridge_pool_spares_ready') === 1 && starting === 0 && (m.get('bridge_prestarted_sessions_ready') ?? 0) >= prestarted) break;
+    const starting =
+      (m.get('bridge_claude_processes{role="prestarted"}') ?? 0) -
+      (m.get('bridge_prestarted_sessions_ready') ?? 0) +
+      (m.get('bridge_claude_processes{role="spare"}') ?? 0) -
+      (m.get('bridge_pool_spares_ready') ?? 0);
+    const ready = m.get('bridge_pool_spares_ready') === 1 && starting === 0 && (m.get('bridge_prestarted_sessions_ready') ?? 0) >= prestarted;
+    settled = ready ? settled + 1 : 0;
     await sleep(50);
   }
   await sleep(200);
