@@ -4,7 +4,7 @@
  * answers instantly, so what is measured is Claude Code and the bridge).
  *
  *   npm run bench            (BENCH_ROUNDS=n to change the number of rounds)
- *   BENCH_ONLY=tool-steps npm run bench
+ *   BENCH_ONLY=tool-steps npm run bench   (or BENCH_ONLY=load)
  *                            (one scenario alone, BENCH_ROUNDS loops: prints
  *                            its rows, writes nothing)
  *
@@ -37,7 +37,7 @@ import { measureWhatReachesClaude, reachLines } from './what-reaches-claude.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 /** Scenarios that can run alone, so that one can be measured without loading the machine for long. */
-const SCENARIOS = ['tool-steps'] as const;
+const SCENARIOS = ['tool-steps', 'load'] as const;
 const ONLY = process.env.BENCH_ONLY as (typeof SCENARIOS)[number] | undefined;
 if (ONLY !== undefined && !SCENARIOS.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of: ${SCENARIOS.join(', ')}`);
 const LONG_WORDS = 20_000;
@@ -542,6 +542,26 @@ async function measureToolSteps(bridge: Bridge, rounds: number): Promise<{ bridg
   return steps;
 }
 
+/**
+ * Under load: a bridge with its default settings but --max-concurrent 3,
+ * against direct calls 3 at a time, `rounds` times each, alternating which
+ * goes first. (A queue timeout long enough for the last of the 24 on a
+ * loaded machine: the default 60 s would refuse them.)
+ */
+async function measureLoad(rounds: number): Promise<{ loaded: Bridge; bridge: LoadRun[]; direct: LoadRun[] }> {
+  const loaded = await startBridge({ MAX_CONCURRENT: String(LOAD_CONCURRENCY), BRIDGE_QUEUE_TIMEOUT: '600' });
+  // An agent's conversations: its configuration is known from the first.
+  await viaBridge(loaded, [{ role: 'user', content: 'First' }]);
+  const load = { loaded, bridge: [] as LoadRun[], direct: [] as LoadRun[] };
+  for (let round = 0; round < rounds; round++) {
+    const bridge = async (): Promise<void> => void load.bridge.push(await bridgeLoad(loaded));
+    const direct = async (): Promise<void> => void load.direct.push(await directLoad());
+    for (const step of round % 2 === 0 ? [bridge, direct] : [direct, bridge]) await step();
+    console.error(`  load round ${round + 1} done`);
+  }
+  return load;
+}
+
 // ---------------------------------------------------------------- the run
 
 const pooled = await startBridge({ BRIDGE_POOL_SIZE: '1', BRIDGE_LIVE_SESSIONS: '8' });
@@ -552,6 +572,23 @@ if (ONLY === 'tool-steps') {
   console.log(`tool step, ${rounds} loops of ${TOOL_STEPS} (ms): direct median ${d.ttftMedian.toFixed(0)}, p95 ${d.ttftP95.toFixed(0)}; bridge median ${b.ttftMedian.toFixed(0)}, p95 ${b.ttftP95.toFixed(0)}; bridge/direct ${(b.ttftMedian / d.ttftMedian).toFixed(2)} (target ≤ 1.2)`);
   pooled.child.kill('SIGTERM');
   await new Promise((r) => pooled.child.once('exit', r));
+  await fake.stop();
+  rmSync(home, { recursive: true, force: true });
+  process.exit(0);
+}
+if (ONLY === 'load') {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? LOAD_ROUNDS);
+  const load = await measureLoad(rounds);
+  const [b, d] = [stat(load.bridge.flatMap((r) => r.samples)), stat(load.direct.flatMap((r) => r.samples))];
+  const [bt, dt] = [median(load.bridge.map((r) => r.total)), median(load.direct.map((r) => r.total))];
+  console.log(
+    `load, ${rounds} rounds of ${LOAD_CONVERSATIONS}, ${LOAD_CONCURRENCY} at a time (ms): whole run direct ${dt.toFixed(0)}, bridge ${bt.toFixed(0)} (${(bt / dt).toFixed(2)}, target ≤ 1.05); ` +
+      `p95 first token direct ${d.ttftP95.toFixed(0)}, bridge ${b.ttftP95.toFixed(0)} (${(b.ttftP95 / d.ttftP95).toFixed(2)}, target ≤ 1)`,
+  );
+  for (const bridge of [pooled, load.loaded]) {
+    bridge.child.kill('SIGTERM');
+    await new Promise((r) => bridge.child.once('exit', r));
+  }
   await fake.stop();
   rmSync(home, { recursive: true, force: true });
   process.exit(0);
@@ -629,18 +666,7 @@ for (const n of [1, 4, 8]) {
 }
 clearInterval(memory);
 
-// Under load: a bridge with its default settings but --max-concurrent 3, against direct calls 3 at a time.
-// (A queue timeout long enough for the last of the 24 on a loaded machine: the default 60 s would refuse them.)
-const loaded = await startBridge({ MAX_CONCURRENT: String(LOAD_CONCURRENCY), BRIDGE_QUEUE_TIMEOUT: '600' });
-// An agent's conversations: its configuration is known from the first.
-await viaBridge(loaded, [{ role: 'user', content: 'First' }]);
-const load = { bridge: [] as LoadRun[], direct: [] as LoadRun[] };
-for (let round = 0; round < LOAD_ROUNDS; round++) {
-  const bridge = async (): Promise<void> => void load.bridge.push(await bridgeLoad(loaded));
-  const direct = async (): Promise<void> => void load.direct.push(await directLoad());
-  for (const step of round % 2 === 0 ? [bridge, direct] : [direct, bridge]) await step();
-  console.error(`  load round ${round + 1} done`);
-}
+const { loaded, ...load } = await measureLoad(LOAD_ROUNDS);
 
 // Memory per conversation: what each kind of waiting process holds, on that bridge once drained.
 const perProcess = await (async () => {
