@@ -33,6 +33,13 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 }
 
 const spareReady = () => until(() => stack.server.pool.stats().ready === 1);
+/** The pool once its ready spare was claimed and let go: empty, and due for a refill. */
+async function emptiedPool() {
+  await spareReady();
+  const { pool } = stack.server;
+  pool.take()!.spare.close();
+  return pool;
+}
 const ask = (messages: OpenAI.ChatCompletionMessageParam[], extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
   stack.openai.chat.completions.create({ model: 'sonnet', messages, ...extra });
 
@@ -108,10 +115,7 @@ describe('warm spares', () => {
   });
 
   test('no spare starts while a request waits for Claude Code to start cold; it starts right after', async () => {
-    await spareReady();
-    const { pool } = stack.server;
-    // Claimed and let go: the pool is empty and due for a refill.
-    pool.take()!.spare.close();
+    const pool = await emptiedPool();
     pool.coldStartBegan();
     pool.replenish();
     expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
@@ -121,9 +125,7 @@ describe('warm spares', () => {
   });
 
   test('no spare starts while a tool loop goes on (a step running, or tool results due); it starts when the loop ends', async () => {
-    await spareReady();
-    const { pool } = stack.server;
-    pool.take()!.spare.close();
+    const pool = await emptiedPool();
     // A run handed tool calls back; their results usually follow at once.
     pool.toolResultsDue();
     pool.replenish();
@@ -140,9 +142,7 @@ describe('warm spares', () => {
   });
 
   test('a cold start that offers tools refills the pool when its run is over, not when its process is up', async () => {
-    await spareReady();
-    const { pool } = stack.server;
-    pool.take()!.spare.close();
+    const pool = await emptiedPool();
     pool.coldStartBegan();
     // Up, but its run may yet hand tool calls back: the start waits for the run's end, which tells.
     pool.coldStartEnded(false);
@@ -153,9 +153,7 @@ describe('warm spares', () => {
   });
 
   test('tool results that do not come at once hold no spare back: it starts once they are overdue', async () => {
-    await spareReady();
-    const { pool } = stack.server;
-    pool.take()!.spare.close();
+    const pool = await emptiedPool();
     pool.toolResultsDue();
     pool.replenish();
     expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
@@ -165,9 +163,7 @@ describe('warm spares', () => {
   });
 
   test('a spare still starting when the pool is discarded is ended once up, never served, and replaced', async () => {
-    await spareReady();
-    const { pool } = stack.server;
-    pool.take()!.spare.close();
+    const pool = await emptiedPool();
     pool.replenish();
     expect(pool.stats()).toMatchObject({ ready: 0, warming: 1 });
     const before = { ...pool.stats() };

@@ -1,7 +1,6 @@
-import OpenAI from 'openai';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
-import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
 
 let bridge: InMemoryBridge;
@@ -11,10 +10,8 @@ beforeAll(async () => {
 });
 beforeEach(() => bridge.runner.reset());
 
-const baseURL = 'http://127.0.0.1:8000/v1';
 /** The official client, its requests going to the in-memory app. */
-const client = (apiKey: string) =>
-  new OpenAI({ baseURL, apiKey, maxRetries: 0, fetch: (url: string | URL | Request, init?: RequestInit) => bridge.request(String(url), init) });
+const client = (apiKey: string) => officialClients(bridge, apiKey).openai;
 
 describe('API keys', () => {
   test.each([

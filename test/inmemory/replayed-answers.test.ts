@@ -1,8 +1,8 @@
-import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
-import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
 import { readSse } from '../support/sse.js';
 
@@ -15,9 +15,7 @@ let openai: OpenAI;
 let anthropic: Anthropic;
 beforeAll(async () => {
   bridge = await inMemoryBridge();
-  const fetch = (url: string | URL | Request, init?: RequestInit) => bridge.request(String(url), init);
-  openai = new OpenAI({ baseURL: 'http://127.0.0.1:8000/v1', apiKey: 'unused', maxRetries: 0, fetch });
-  anthropic = new Anthropic({ baseURL: 'http://127.0.0.1:8000', apiKey: 'unused', maxRetries: 0, fetch });
+  ({ openai, anthropic } = officialClients(bridge));
 });
 beforeEach(() => bridge.runner.reset());
 

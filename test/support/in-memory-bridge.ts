@@ -1,4 +1,6 @@
+import Anthropic from '@anthropic-ai/sdk';
 import type { Hono } from 'hono';
+import OpenAI from 'openai';
 import { wireApp } from '../../src/app-wiring.js';
 import { ModelCatalog } from '../../src/claude/model-catalog.js';
 import { LiveSessions } from '../../src/claude/live-sessions.js';
@@ -40,6 +42,18 @@ export interface InMemoryOptions {
   flags?: Record<string, string>;
   /** With the session log on (its lines kept in `sessionLines`), and so the status page's per-request details. */
   sessionLog?: boolean;
+}
+
+/** Where the official clients think the bridge is (the in-memory app answers whatever the URL). */
+const BASE_URL = 'http://127.0.0.1:8000';
+
+/** The official OpenAI and Anthropic clients, their requests going to the in-memory app. */
+export function officialClients(bridge: InMemoryBridge, apiKey = 'unused'): { openai: OpenAI; anthropic: Anthropic } {
+  const fetch = (url: string | URL | Request, init?: RequestInit) => bridge.request(String(url), init);
+  return {
+    openai: new OpenAI({ baseURL: `${BASE_URL}/v1`, apiKey, maxRetries: 0, fetch }),
+    anthropic: new Anthropic({ baseURL: BASE_URL, apiKey, maxRetries: 0, fetch }),
+  };
 }
 
 const NO_PAGE: PageAssets = { files: new Map(), missing: 'not built for the in-memory tests' };
