@@ -6,7 +6,7 @@ import { useStack } from '../support/stack.js';
 // A client that stops reading must not make the bridge buffer the answer:
 // the bridge stops reading from Claude Code, whose output waits in the pipe
 // and in Claude Code itself, until the client reads again.
-const stack = useStack({ flags: { poolSize: '0' } });
+const stack = useStack();
 
 const PIECES = 1_000;
 const piece = (i: number) => `${String(i).padStart(5, '0')}${'x'.repeat(8_000 - 6)} `;

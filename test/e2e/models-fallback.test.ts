@@ -6,7 +6,7 @@ import { useStack } from '../support/stack.js';
 
 // A bridge whose Claude Code cannot be run: it still starts, says what is
 // wrong, lists the models it knows without asking, and fails requests fast.
-const stack = useStack({ flags: { claudeExecutable: '/nonexistent/claude', poolSize: '0' } });
+const stack = useStack({ flags: { claudeExecutable: '/nonexistent/claude' } });
 
 test('the model list falls back to the known aliases when Claude Code cannot be asked', async () => {
   const res = await fetch(`${stack.baseURL}/models`);

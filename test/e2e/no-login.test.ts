@@ -4,7 +4,7 @@ import { useStack } from '../support/stack.js';
 
 // A machine where Claude Code was never logged in: no API key, no OAuth
 // token, an empty config folder.
-const stack = useStack({ env: { ANTHROPIC_API_KEY: '' }, flags: { poolSize: '0' } });
+const stack = useStack({ env: { ANTHROPIC_API_KEY: '' } });
 
 test('no login at all → 401 within seconds, telling how to log in; Claude is never called', async () => {
   const health = await jsonOf(await fetch(`${stack.server.url}/health`));

@@ -49,9 +49,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ANTHROPIC_API_KEY: 'sk-ant-fake-key-for-tests',
     ...options.env,
   };
-  // Processes started ahead for the configurations a test file happens to
-  // use would only add load; the files that test them turn them on.
-  const config = resolveConfig({ port: '0', workRoot, prestartMemoryBytes: '0', ...options.flags }, env, options.overrides);
+  // Processes started ahead (warm spares, sessions for configurations seen)
+  // cost a Claude Code start each, most of them never used by a test file; the
+  // suite's time is mostly such starts, so the files that test them turn them on.
+  const config = resolveConfig({ port: '0', workRoot, poolSize: '0', prestartMemoryBytes: '0', ...options.flags }, env, options.overrides);
   const server = await startServer(config);
   const baseURL = `${server.url}/v1`;
   const openai = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0, timeout: 60_000 });
