@@ -145,7 +145,8 @@ describe('a running server', () => {
 
   test('--verbose logs one structured line per request on stderr, without the API key', async () => {
     const key = 'sk-bridge-secret-for-the-log-test';
-    const server = new LiveProcess(process.execPath, [BRIDGE_CLI, '--verbose', '--port', '0', '--api-key', key], env);
+    // Nothing started ahead: this test is about the log, and each such process is a Claude Code start.
+    const server = new LiveProcess(process.execPath, [BRIDGE_CLI, '--verbose', '--port', '0', '--api-key', key, '--pool-size', '0', '--prestart-memory', '0'], env);
     try {
       await server.expect('Stop it with Ctrl-C.', 30_000);
       const url = /URL +(http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(server.output)![1]!;
