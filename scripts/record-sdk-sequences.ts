@@ -85,12 +85,45 @@ const scenarios: Scenario[] = [
     reply: { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
   },
   {
+    name: 'upstream-403',
+    reply: { status: 403, body: { type: 'error', error: { type: 'permission_error', message: 'Your organization does not allow this.' } } },
+  },
+  {
+    name: 'upstream-429',
+    reply: {
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit' } },
+    },
+  },
+  {
+    name: 'upstream-500',
+    reply: { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } },
+  },
+  // The answer's stream ends without its end: before any text, and after some.
+  { name: 'cut-before-output', reply: { blocks: [{ type: 'text', text: ['never', ' sent'] }], cutAfterEvents: 1 } },
+  { name: 'cut-mid-answer', reply: { blocks: [{ type: 'text', text: ['Hello', ' there', ' friend'] }], cutAfterEvents: 4, delayMs: 300 } },
+  {
     name: 'extra-usage-required',
     subscription: true,
     reply: policyError(
       400,
       'invalid_request_error',
       "Third-party apps now draw from your extra usage, not your plan limits. We've added a $100 credit to get you started. Claim it at claude.ai/settings/usage and keep going.",
+    ),
+  },
+  {
+    name: 'extra-usage-exhausted',
+    subscription: true,
+    reply: policyError(400, 'invalid_request_error', "You're out of extra usage. Add more at claude.ai/settings/usage and keep going."),
+  },
+  {
+    name: 'credential-not-authorized',
+    subscription: true,
+    reply: policyError(
+      400,
+      'invalid_request_error',
+      'This credential is only authorized for use with Claude Code and cannot be used for other API requests.',
     ),
   },
   {
