@@ -60,6 +60,10 @@ async function startBridge(extraEnv: Record<string, string> = {}): Promise<Bridg
       ANTHROPIC_API_KEY: 'sk-ant-fake',
       PORT: String(port),
       BRIDGE_WORK_ROOT: workRoot(),
+      // Nothing started ahead: each test's one answer is the only Claude Code process it needs (a spare or a
+      // pre-started session would be a start per bridge that no test uses).
+      BRIDGE_POOL_SIZE: '0',
+      BRIDGE_PRESTART_MEMORY: '0',
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
