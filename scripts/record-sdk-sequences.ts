@@ -85,6 +85,10 @@ const scenarios: Scenario[] = [
     reply: { status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
   },
   {
+    name: 'upstream-400-billing',
+    reply: { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'Your credit balance is too low to access the Anthropic API.' } } },
+  },
+  {
     name: 'upstream-403',
     reply: { status: 403, body: { type: 'error', error: { type: 'permission_error', message: 'Your organization does not allow this.' } } },
   },
