@@ -42,6 +42,8 @@ export interface InMemoryOptions {
   flags?: Record<string, string>;
   /** With the session log on (its lines kept in `sessionLines`), and so the status page's per-request details. */
   sessionLog?: boolean;
+  /** Settings as values, past what a flag can say (e.g. a time limit under a second). */
+  overrides?: Partial<Config>;
 }
 
 /** Where the official clients think the bridge is (the in-memory app answers whatever the URL). */
@@ -68,7 +70,7 @@ const NO_PAGE: PageAssets = { files: new Map(), missing: 'not built for the in-m
  */
 export async function inMemoryBridge(options: InMemoryOptions = {}): Promise<InMemoryBridge> {
   const env = { HOME: '/nonexistent-home', ANTHROPIC_API_KEY: 'sk-ant-in-memory' };
-  const config = resolveConfig({ port: '8000', workRoot: '/nonexistent-work-root', poolSize: '0', ...options.flags }, env);
+  const config = resolveConfig({ port: '8000', workRoot: '/nonexistent-work-root', poolSize: '0', ...options.flags }, env, options.overrides);
   const logger = silentLogger();
   const registry = new ProcessRegistry();
   const workspace = new Workspace(config.workRoot, config.childEnv);

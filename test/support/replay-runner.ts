@@ -11,6 +11,13 @@ export interface Replay {
   messages?: SDKMessage[];
   /** Wait for this before replaying anything past the run's first event (a run that is still going). */
   holdAfterStart?: Promise<unknown>;
+  /**
+   * Say nothing until this settles (a run silent from its start), or until
+   * the bridge gives the run up: it then ends, as a process that is stopped.
+   */
+  holdBeforeStart?: Promise<unknown>;
+  /** As holdBeforeStart, past the run's first event (a run that falls silent mid-answer). */
+  silentAfterStart?: Promise<unknown>;
 }
 
 export type ReplayScript = (spec: RunSpec) => Replay;
@@ -56,6 +63,7 @@ export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
       this.active++;
       try {
         let started = false;
+        if (replay.holdBeforeStart) await untilAborted(replay.holdBeforeStart, spec.signal);
         for (const message of messages) {
           spec.signal.throwIfAborted();
           // One message at a time, as they would come from a process: the client can leave in between.
@@ -63,6 +71,7 @@ export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
           for (const event of normalizer.push(message)) {
             yield event;
             if (!started && replay.holdAfterStart) await replay.holdAfterStart;
+            if (!started && replay.silentAfterStart) await untilAborted(replay.silentAfterStart, spec.signal);
             started = true;
           }
           if (normalizer.done) return;
@@ -79,4 +88,19 @@ export class ReplayRunner implements Pick<ClaudeRunner, 'start' | 'origins'> {
       extraBodyIgnored: () => undefined,
     };
   }
+}
+
+/** Wait for `hold`, or stop waiting (throwing the abort reason) when the run is given up. */
+async function untilAborted(hold: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  let onAbort = () => undefined as void;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([hold, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  signal.throwIfAborted();
 }
