@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import type { RunSpec } from '../../src/core/ports.js';
 import { jsonOf } from '../support/http.js';
 import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
@@ -37,11 +37,11 @@ function chat(bridge: InMemoryBridge, prompt: string, init: RequestInit = {}): P
 }
 
 describe('concurrency and the queue', () => {
+  // A bridge of its own per test: a test that fails holding its runs leaves the next one alone.
   let bridge: InMemoryBridge;
-  beforeAll(async () => {
+  beforeEach(async () => {
     bridge = await inMemoryBridge({ flags: { maxConcurrent: '2', maxQueue: '2', queueTimeoutMs: '60' } });
   });
-  beforeEach(() => bridge.runner.reset());
 
   test('beyond MAX_CONCURRENT requests queue and are served in order, never more than two at once; beyond the queue, 429 at once', async () => {
     // Two answers that go on until the test lets them end, one at a time.
