@@ -31,20 +31,14 @@ beforeEach(async () => {
   await waitForNoRuns(stack.server.registry);
 });
 
-type Api = 'chat' | 'messages' | 'responses';
-
-function bodyFor(api: Api, prompt: string, stream: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  if (api === 'chat') return { model: 'haiku', stream, messages: [{ role: 'user', content: prompt }], ...extra };
-  if (api === 'messages') return { model: 'haiku', max_tokens: 1000, stream, messages: [{ role: 'user', content: prompt }], ...extra };
-  return { model: 'haiku', stream, input: prompt, ...extra };
+function chatBody(prompt: string, stream: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { model: 'haiku', stream, messages: [{ role: 'user', content: prompt }], ...extra };
 }
 
-const path: Record<Api, string> = { chat: '/chat/completions', messages: '/messages', responses: '/responses' };
-
-async function post(api: Api, body: unknown): Promise<{ status: number; headers: Headers; text: string }> {
-  const res = await fetch(`${stack.baseURL}${path[api]}`, {
+async function post(body: unknown): Promise<{ status: number; headers: Headers; text: string }> {
+  const res = await fetch(`${stack.baseURL}/chat/completions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
@@ -67,10 +61,10 @@ describe('every way a request can fail gives its concurrency slot back', () => {
   test('chat, streamed, through Claude Code: validation, header writing, first event, mid-stream', async () => {
     const unicodeKeys = { 'prix_€': 1, 日本: 1, ['lone\uD800surrogate']: 1 };
     const answers = await Promise.all([
-      post('chat', '{"model": "haiku", "messages": ['),
-      post('chat', bodyFor('chat', 'unicode keys', true, unicodeKeys)),
-      post('chat', bodyFor('chat', 'FAIL-FIRST', true)),
-      post('chat', bodyFor('chat', 'FAIL-MID', true)),
+      post('{"model": "haiku", "messages": ['),
+      post(chatBody('unicode keys', true, unicodeKeys)),
+      post(chatBody('FAIL-FIRST', true)),
+      post(chatBody('FAIL-MID', true)),
     ]);
     const [badJson, unicodeStream, firstStream, midStream] = answers;
 
@@ -90,7 +84,7 @@ describe('every way a request can fail gives its concurrency slot back', () => {
     await slotsFreed();
     await waitForNoRuns(stack.server.registry);
     // The bridge still answers at once: nothing is left holding its only slot.
-    const after = await post('chat', bodyFor('chat', 'still alive', false));
+    const after = await post(chatBody('still alive', false));
     expect(after.status).toBe(200);
     expect(after.text).toContain('still alive');
     await slotsFreed();
