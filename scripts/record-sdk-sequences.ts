@@ -72,6 +72,20 @@ const scenarios: Scenario[] = [
     },
   },
   { name: 'max-tokens', reply: { blocks: [{ type: 'text', text: ['cut', ' off'] }], stopReason: 'max_tokens' } },
+  { name: 'refusal', reply: { blocks: [{ type: 'text', text: ['no'] }], stopReason: 'refusal' } },
+  // Text whose deltas split a stop sequence ("END") across two of them.
+  { name: 'stop-text', reply: { blocks: [{ type: 'text', text: ['Hello', ' wor', 'ld EN', 'D and more', ' text'] }] } },
+  {
+    name: 'tool-calls-chunked',
+    withTools: true,
+    reply: {
+      blocks: [
+        { type: 'text', text: ['Checking.'] },
+        { type: 'tool_use', id: 'toolu_A', name: 'mcp__client__get_weather', input: { city: 'Paris' }, chunks: ['{"ci', 'ty": "Par', 'is"}'] },
+        { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'UTC' } },
+      ],
+    },
+  },
   {
     name: 'upstream-400',
     reply: { status: 400, body: { type: 'error', error: { type: 'invalid_request_error', message: 'prompt is too long: 250000 tokens > 200000 maximum' } } },

@@ -5,29 +5,57 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { RunSpec } from '../../src/core/ports.js';
 import { CLIENT_CLI, runCommand, runNode, shellQuote, type RunOptions } from '../support/cli-process.js';
-import { lastUserText, systemText } from '../support/fake-anthropic.js';
+import { lastUserText } from '../support/fake-anthropic.js';
+import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { serveInMemory, type ServedBridge } from '../support/in-memory-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 
+// The client CLI is a separate process that speaks HTTP. One question goes
+// through the real bridge and Claude Code (streamed as Claude sends it); the
+// rest is about the CLI itself (its input, flags, output and exit codes), so
+// it talks to the bridge's own HTTP stack with recorded runs replayed
+// (test/support/in-memory-server.ts), which starts no Claude Code and lets
+// each test see what the bridge was asked to run.
 let stack: Stack;
+let bridge: InMemoryBridge;
+let served: ServedBridge;
 let home: string;
 beforeAll(async () => {
   stack = await startStack();
+  bridge = await inMemoryBridge();
+  served = await serveInMemory(bridge);
   home = mkdtempSync(path.join(os.tmpdir(), 'ccb-test-client-'));
 });
 afterAll(async () => {
+  await served?.close();
   await stack?.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });
-beforeEach(() => stack.fake.reset());
+beforeEach(() => {
+  stack.fake.reset();
+  bridge.runner.reset();
+});
 
 /** The client's environment: the bridge's URL, and nothing from the developer's shell. */
-function clientEnv(extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, BRIDGE_URL: stack.server.url, ...extra };
+function clientEnv(extra: Record<string, string> = {}, url = served.url): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, BRIDGE_URL: url, ...extra };
 }
 
 function client(args: string[], options: Partial<RunOptions> = {}) {
   return runNode(CLIENT_CLI, args, { env: clientEnv(), ...options, ...(options.env ? { env: clientEnv(options.env) } : {}) });
+}
+
+/** The one run the bridge was asked for. */
+function theRun(): RunSpec {
+  expect(bridge.runner.runs).toHaveLength(1);
+  return bridge.runner.runs[0]!;
+}
+
+/** The text of the run's prompt (its last user turn). */
+function promptOf(run: RunSpec): string {
+  return run.request.turns.at(-1)!.content.map((block) => ('text' in block ? block.text : '')).join('');
 }
 
 describe('one question', () => {
@@ -35,7 +63,7 @@ describe('one question', () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: ['one ', 'two ', 'three'] }], delayMs: 300 });
     const pieces: string[] = [];
     const started = Date.now();
-    const child = spawn(process.execPath, [CLIENT_CLI, 'What', 'is', 'Python?'], { env: clientEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLIENT_CLI, 'What', 'is', 'Python?'], { env: clientEnv({}, stack.server.url), stdio: ['ignore', 'pipe', 'pipe'] });
     const arrivals: number[] = [];
     child.stdout.on('data', (d: Buffer) => {
       pieces.push(d.toString());
@@ -57,27 +85,31 @@ describe('one question', () => {
   test('reads the prompt from stdin', async () => {
     const { code, stdout } = await client([], { input: 'Hello from stdin\n' });
     expect(code).toBe(0);
-    expect(stdout).toBe('Echo: Hello from stdin\n');
+    expect(stdout).toBe('Hello world\n');
+    expect(promptOf(theRun())).toBe('Hello from stdin');
   });
 
   test('adds text piped in by a shell after the prompt argument', async () => {
     const line = `printf 'x = 1\\n' | ${shellQuote(process.execPath)} ${shellQuote(CLIENT_CLI)} 'Explain this code:'`;
     const { code, stdout } = await runCommand('sh', ['-c', line], { env: clientEnv() });
     expect(code).toBe(0);
-    expect(stdout).toBe('Echo: Explain this code:\n\nx = 1\n');
+    expect(stdout).toBe('Hello world\n');
+    expect(promptOf(theRun())).toBe('Explain this code:\n\nx = 1');
   });
 
   test('--no-stream and --model: the whole answer at once, from the chosen model', async () => {
     const { code, stdout } = await client(['--no-stream', '--model', 'haiku', 'Hi']);
     expect(code).toBe(0);
-    expect(stdout).toBe('Echo: Hi\n');
-    expect(stack.fake.lastRequest.body.model).toMatch(/^claude-haiku-/);
+    expect(stdout).toBe('Hello world\n');
+    const run = theRun();
+    expect(run.sdkModel).toBe('haiku');
+    expect(run.request.model).toBe('haiku');
   });
 
   test('--system sets the system prompt Claude sees', async () => {
     const { code } = await client(['--system', 'Answer like a pirate.', 'Hi']);
     expect(code).toBe(0);
-    expect(systemText(stack.fake.lastRequest.body)).toContain('Answer like a pirate.');
+    expect(theRun().request.system).toBe('Answer like a pirate.');
   });
 
   test('--json prints the raw response: the completion, or one chunk per line when streaming', async () => {
@@ -85,18 +117,18 @@ describe('one question', () => {
     expect(whole.code).toBe(0);
     const completion = JSON.parse(whole.stdout) as { object: string; choices: Array<{ message: { content: string } }> };
     expect(completion.object).toBe('chat.completion');
-    expect(completion.choices[0]!.message.content).toBe('Echo: Hi');
+    expect(completion.choices[0]!.message.content).toBe('Hello world');
 
     const streamed = await client(['--json', 'Hi']);
     expect(streamed.code).toBe(0);
     const chunks = streamed.stdout.trim().split('\n').map((line) => JSON.parse(line) as { object: string; choices: Array<{ delta: { content?: string } }> });
     expect(chunks.every((c) => c.object === 'chat.completion.chunk')).toBe(true);
-    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Echo: Hi');
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello world');
   });
 
   test('the URL may be given with /v1, and the flag beats BRIDGE_URL', async () => {
     // An unknown model is refused by the bridge itself: proof enough that the request reached it, without a run.
-    const { code, stderr } = await client(['--url', `${stack.server.url}/v1/`, '--model', 'gpt-4o', 'Hi'], {
+    const { code, stderr } = await client(['--url', `${served.url}/v1/`, '--model', 'gpt-4o', 'Hi'], {
       env: { BRIDGE_URL: 'http://127.0.0.1:9/nowhere' },
     });
     expect(code).toBe(5);
@@ -146,7 +178,7 @@ describe('errors: one line on stderr, nothing on stdout, an exit code per kind',
   });
 
   test("Claude refusing the bridge's login: exit 4, pointing at the bridge's machine", async () => {
-    stack.fake.reply({ status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } });
+    bridge.runner.play({ recording: 'upstream-401' });
     const { code, stdout, stderr } = await client(['Hi']);
     expect(code).toBe(4);
     expect(stdout).toBe('');
@@ -162,7 +194,7 @@ describe('errors: one line on stderr, nothing on stdout, an exit code per kind',
   });
 
   test('a server-side failure: exit 1', async () => {
-    stack.fake.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
+    bridge.runner.play({ recording: 'upstream-529' });
     const { code, stdout, stderr } = await client(['--no-stream', 'Hi']);
     expect(code).toBe(1);
     expect(stdout).toBe('');

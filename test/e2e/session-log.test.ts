@@ -113,8 +113,14 @@ test('failed and streamed requests are logged too, with their error', async () =
 });
 
 test('files rotate when they reach the size limit', async () => {
+  // Refused requests are logged with what was asked like any other, and start no Claude Code: they fill the files.
   for (let i = 0; i < 6; i++) {
-    await client.chat.completions.create({ model: 'haiku', messages: [{ role: 'user', content: `fill ${i} ${'x'.repeat(400)}` }] });
+    const res = await fetch(`${stack.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sekret-key-123' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: `fill ${i} ${'x'.repeat(800)}` }] }),
+    });
+    expect(res.status).toBe(404);
   }
   await logged(9);
   const { files } = readLog();
