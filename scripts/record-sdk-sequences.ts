@@ -23,7 +23,7 @@ import { SdkMessageNormalizer } from '../src/claude/sdk-message-normalizer.js';
 import { ToolResultBroker } from '../src/claude/tool-result-broker.js';
 import { Workspace } from '../src/claude/workspace.js';
 import { resolveConfig } from '../src/config.js';
-import { plainRequest, type ToolSpec } from '../src/core/types.js';
+import { plainRequest, type OutputFormat, type ToolSpec } from '../src/core/types.js';
 import { FakeAnthropic, type Reply } from '../test/support/fake-anthropic.js';
 
 interface Scenario {
@@ -32,6 +32,8 @@ interface Scenario {
   withTools?: boolean;
   /** Sign in as a subscription would (an OAuth token): Claude Code reports usage limits only then. */
   subscription?: boolean;
+  /** Ask for structured output (Claude Code's StructuredOutput tool). */
+  outputFormat?: OutputFormat;
 }
 
 const inAnHour = () => String(Math.floor(Date.now() / 1000) + 3600);
@@ -83,6 +85,16 @@ const scenarios: Scenario[] = [
         { type: 'text', text: ['Checking.'] },
         { type: 'tool_use', id: 'toolu_A', name: 'mcp__client__get_weather', input: { city: 'Paris' }, chunks: ['{"ci', 'ty": "Par', 'is"}'] },
         { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'UTC' } },
+      ],
+    },
+  },
+  {
+    name: 'structured-output',
+    outputFormat: { type: 'json_schema', name: 'answer', schema: { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } }, required: ['answer'] } },
+    reply: {
+      blocks: [
+        { type: 'text', text: ['Here is the JSON.'] },
+        { type: 'tool_use', name: 'StructuredOutput', input: {}, chunks: ['{"answer": "42",', ' "confidence": 0.9}'] },
       ],
     },
   },
@@ -198,6 +210,7 @@ try {
     const request = plainRequest([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], {
       system: 'You are a test.',
       tools: scenario.withTools ? CLIENT_TOOLS : [],
+      outputFormat: scenario.outputFormat,
     });
     const broker = new ToolResultBroker();
     const conversation = startConversation(request.turns, workspace, undefined);
