@@ -56,6 +56,9 @@ const policyError = (status: number, type: string, message: string): Reply => ({
   body: { type: 'error', error: { type, message }, request_id: 'req_recorded_1' },
 });
 
+const PATCH = '*** Begin Patch\n*** Add File: hello.txt\n+Hello, "world"\n*** End Patch';
+const PATCH_JSON = JSON.stringify({ input: PATCH });
+
 const scenarios: Scenario[] = [
   { name: 'text', reply: { blocks: [{ type: 'text', text: ['Hello', ' world'] }], usage: { input_tokens: 20, output_tokens: 5, cache_read_input_tokens: 4 } } },
   {
@@ -87,6 +90,27 @@ const scenarios: Scenario[] = [
         { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'UTC' } },
       ],
     },
+  },
+  {
+    // A custom (free-form) tool as Codex declares apply_patch: its input is one string, streamed in pieces.
+    name: 'custom-tool-call',
+    withTools: true,
+    reply: {
+      blocks: [
+        {
+          type: 'tool_use',
+          id: 'toolu_01P',
+          name: 'mcp__client__apply_patch',
+          input: { input: PATCH },
+          chunks: [PATCH_JSON.slice(0, 20), PATCH_JSON.slice(20, 45), PATCH_JSON.slice(45)],
+        },
+      ],
+    },
+  },
+  {
+    name: 'namespaced-call',
+    withTools: true,
+    reply: { blocks: [{ type: 'tool_use', id: 'toolu_01S', name: 'mcp__client__multi_agent_v1__spawn_agent', input: {} }] },
   },
   {
     name: 'structured-output',
