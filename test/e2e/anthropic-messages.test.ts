@@ -20,6 +20,13 @@ afterAll(async () => {
 });
 beforeEach(() => stack.fake.reset());
 
+// What reaches Claude through the Messages API (system, history, limits,
+// tools, tool results, tool_choice), and how a real run streams when it
+// starts slowly or fails after the stream opened. How recorded runs come back
+// (stop sequences, the exact event sequence, thinking and its signature, an
+// upstream overload's 529) is checked without Claude Code in
+// test/inmemory/anthropic-messages.test.ts.
+
 const url = () => `${stack.server.url}/v1/messages`;
 const auth = { 'x-api-key': API_KEY, 'anthropic-version': '2023-06-01' };
 
@@ -74,75 +81,9 @@ describe('messages.create', () => {
     expect(stack.fake.lastRequest.body.max_tokens).toBe(256);
   });
 
-  test('stop_sequences end the answer before the stop text, with stop_reason stop_sequence', async () => {
-    stack.fake.reply({ blocks: [{ type: 'text', text: ['one two ', 'STOP three'] }] });
-    const message = await client.messages.create({
-      model: 'sonnet',
-      max_tokens: 100,
-      stop_sequences: ['STOP'],
-      messages: [{ role: 'user', content: 'count' }],
-    });
-    expect(message.content).toEqual([{ type: 'text', text: 'one two ', citations: null }]);
-    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'STOP' });
-  });
 });
 
 describe('streaming', () => {
-  test("emits Anthropic's exact event sequence, each event named after its type", async () => {
-    stack.fake.reply({ blocks: [{ type: 'text', text: ['One', ' two', ' three'] }] });
-    const res = await postSse(url(), { model: 'haiku', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'count' }] }, auth);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events = res.events.filter((e) => e.event !== 'ping');
-    for (const e of res.events) expect(JSON.parse(e.data).type).toBe(e.event);
-    expect(events.map((e) => e.event)).toEqual([
-      'message_start',
-      'content_block_start',
-      'content_block_delta',
-      'content_block_delta',
-      'content_block_delta',
-      'content_block_stop',
-      'message_delta',
-      'message_stop',
-    ]);
-    const data = events.map((e) => JSON.parse(e.data));
-    expect(data[0].message).toMatchObject({ role: 'assistant', content: [], stop_reason: null, model: stack.fake.lastRequest.body.model });
-    expect(data[1]).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '', citations: null } });
-    expect(data.slice(2, 5).map((d) => d.delta)).toEqual([
-      { type: 'text_delta', text: 'One' },
-      { type: 'text_delta', text: ' two' },
-      { type: 'text_delta', text: ' three' },
-    ]);
-    expect(data[6]).toMatchObject({ delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 12, input_tokens: 25 } });
-  });
-
-  test('messages.stream: text events as they come, a final message like the non-streamed one, thinking with its signature', async () => {
-    stack.fake.reply({ blocks: [{ type: 'thinking', thinking: ['Paris is ', 'in France.'] }, { type: 'text', text: ['Par', 'is.'] }] });
-    const stream = client.messages.stream({
-      model: 'sonnet',
-      max_tokens: 2048,
-      thinking: { type: 'enabled', budget_tokens: 1024 },
-      messages: [{ role: 'user', content: 'Capital of France?' }],
-    });
-    const texts: string[] = [];
-    const thoughts: string[] = [];
-    stream.on('text', (t) => texts.push(t));
-    stream.on('thinking', (t) => thoughts.push(t));
-    const final = await stream.finalMessage();
-    expect(texts).toEqual(['Par', 'is.']);
-    expect(thoughts).toEqual(['Paris is ', 'in France.']);
-    expect(final.content).toEqual([
-      { type: 'thinking', thinking: 'Paris is in France.', signature: 'fake-signature' },
-      { type: 'text', text: 'Paris.', citations: null },
-    ]);
-    expect(final.usage).toMatchObject({ input_tokens: 25, output_tokens: 12 });
-
-    // A client that did not ask for thinking gets none.
-    stack.fake.reply({ blocks: [{ type: 'thinking', thinking: 'Hmm.' }, { type: 'text', text: 'Paris.' }] });
-    const plain = await client.messages.create({ model: 'sonnet', max_tokens: 64, messages: [{ role: 'user', content: 'Capital?' }] });
-    expect(plain.content).toEqual([{ type: 'text', text: 'Paris.', citations: null }]);
-  });
-
   test('a slow start: the stream opens after one keep-alive interval, pings while waiting, then the answer', async () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: 'Late.' }], firstByteDelayMs: 3500 });
     const res = await postSse(url(), { model: 'sonnet', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'hi' }] }, auth);
@@ -230,15 +171,5 @@ describe('tools', () => {
     await client.messages.create({ model: 'sonnet', max_tokens: 64, tools: [weatherTool], tool_choice: { type: 'none' }, messages: [{ role: 'user', content: 'Weather?' }] });
     expect(clientTools(stack.fake.lastRequest)).toEqual([]);
     expect(lastUserText(stack.fake.lastRequest.body)).toBe('Weather?');
-  });
-});
-
-describe('errors in Anthropic shape, with its status codes', () => {
-  test("Claude's API overloaded → 529 overloaded_error, as Anthropic's API answers", async () => {
-    stack.fake.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
-    const err = (await client.messages.create({ model: 'sonnet', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
-    expect(err.status).toBe(529);
-    expect(err.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
-    await waitForNoRuns(stack.server.registry);
   });
 });

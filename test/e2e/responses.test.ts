@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
-import { apiError, jsonOf } from '../support/http.js';
+import { apiError } from '../support/http.js';
 import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
 import { waitForNoRuns } from '../support/processes.js';
 import { useStack } from '../support/stack.js';
