@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
+import { conversation, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
 import { postSse } from '../support/sse.js';
 import { waitForNoRuns } from '../support/processes.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -21,10 +21,10 @@ afterAll(async () => {
 beforeEach(() => stack.fake.reset());
 
 // What reaches Claude through the Messages API (system, history, limits,
-// tools, tool results, tool_choice), and how a real run streams when it
+// tools, tool results), and how a real run streams when it
 // starts slowly or fails after the stream opened. How recorded runs come back
 // (stop sequences, the exact event sequence, thinking and its signature, an
-// upstream overload's 529) is checked without Claude Code in
+// upstream overload's 529, the tool choice the run is asked for) is checked without Claude Code in
 // test/inmemory/anthropic-messages.test.ts.
 
 const url = () => `${stack.server.url}/v1/messages`;
@@ -157,19 +157,5 @@ describe('tools', () => {
     // The result reaches Claude as the plain result of its call (cache markers aside).
     const { cache_control: _cache, ...result } = turns[2]!.content[0]!;
     expect(result).toEqual({ type: 'tool_result', tool_use_id: 'toolu_01W', content: [{ type: 'text', text: 'sunny, 25C' }] });
-  });
-
-  test("tool_choice 'tool' goes to Claude's API; 'none' offers no tools", async () => {
-    await client.messages.create({
-      model: 'sonnet',
-      max_tokens: 64,
-      tools: [weatherTool],
-      tool_choice: { type: 'tool', name: 'get_weather' },
-      messages: [{ role: 'user', content: 'Weather?' }],
-    });
-    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'tool', name: 'mcp__client__get_weather' });
-    await client.messages.create({ model: 'sonnet', max_tokens: 64, tools: [weatherTool], tool_choice: { type: 'none' }, messages: [{ role: 'user', content: 'Weather?' }] });
-    expect(clientTools(stack.fake.lastRequest)).toEqual([]);
-    expect(lastUserText(stack.fake.lastRequest.body)).toBe('Weather?');
   });
 });

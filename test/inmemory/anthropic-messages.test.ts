@@ -89,3 +89,25 @@ describe('streaming', () => {
     expect(plain.content).toEqual([{ type: 'text', text: 'Answer.', citations: null }]);
   });
 });
+
+describe('tools', () => {
+  const weatherTool: Anthropic.Tool = {
+    name: 'get_weather',
+    description: 'Current weather for a city',
+    input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  };
+
+  // The run is asked for the same tool choice as from Chat Completions, whose way to Claude's API is checked
+  // with the real Claude Code (test/e2e/tools.test.ts, and test/inmemory/tools.test.ts for the same choices).
+  test.each([
+    [{ type: 'tool', name: 'get_weather' }, { type: 'function', name: 'get_weather' }],
+    [{ type: 'none' }, { type: 'none' }],
+    [{ type: 'any' }, { type: 'required' }],
+    [{ type: 'auto' }, { type: 'auto' }],
+  ] as const)('tool_choice %j asks the run for %j', async (given, choice) => {
+    await client.messages.create({ model: 'sonnet', max_tokens: 64, tools: [weatherTool], tool_choice: given, messages: [{ role: 'user', content: 'Weather?' }] });
+    expect(bridge.runner.runs.map((run) => run.request.toolChoice)).toEqual([choice]);
+    // With none, the run is offered no tools at all.
+    expect(bridge.runner.runs[0]!.request.tools.map((t) => t.name)).toEqual(choice.type === 'none' ? [] : ['get_weather']);
+  });
+});

@@ -84,6 +84,19 @@ describe('function calling', () => {
     // The same mechanism as tools: the run is offered them as client tools.
     expect(bridge.runner.runs[0]!.request.tools.map((t) => t.name)).toEqual(['get_weather', 'get_time']);
   });
+
+  // The same choices from the Messages API: test/inmemory/anthropic-messages.test.ts.
+  test.each([
+    ['none', { type: 'none' }],
+    ['required', { type: 'required' }],
+    ['auto', { type: 'auto' }],
+    [{ type: 'function', function: { name: 'get_time' } }, { type: 'function', name: 'get_time' }],
+  ] as const)('tool_choice %j asks the run for %j', async (given, choice) => {
+    await openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool, timeTool], tool_choice: given as OpenAI.ChatCompletionToolChoiceOption });
+    expect(bridge.runner.runs.map((run) => run.request.toolChoice)).toEqual([choice]);
+    // With none, the run is offered no tools at all.
+    expect(bridge.runner.runs[0]!.request.tools.map((t) => t.name)).toEqual(choice.type === 'none' ? [] : ['get_weather', 'get_time']);
+  });
 });
 
 describe('structured output', () => {
