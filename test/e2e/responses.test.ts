@@ -142,9 +142,9 @@ describe('tools as agents declare them', () => {
   ] as unknown as OpenAI.Responses.Tool[];
   const patch = '*** Begin Patch\n*** Add File: hello.txt\n+Hello, "world"\n*** End Patch';
 
-  test('a custom tool call and its output reach Claude as a tool_use and tool_result of a one-string tool', async () => {
-    // How the call streams back is checked without Claude Code (test/inmemory/responses.test.ts).
-    // As Codex continues (store off): the whole conversation, with the call and its output.
+  test('custom and namespaced calls sent back with their outputs reach Claude as tool_use and tool_result blocks under their tool names', async () => {
+    // How such calls come back is checked without Claude Code (test/inmemory/responses.test.ts).
+    // As Codex continues (store off): the whole conversation, with each call and its output.
     stack.fake.reply({ blocks: [{ type: 'text', text: 'Added.' }] });
     const answer = await stack.openai.responses.create({
       model: 'sonnet',
@@ -154,6 +154,8 @@ describe('tools as agents declare them', () => {
         { role: 'user', content: 'Add hello.txt' },
         { type: 'custom_tool_call', call_id: 'call_01P', name: 'apply_patch', input: patch },
         { type: 'custom_tool_call_output', call_id: 'call_01P', output: 'Success. Updated: A hello.txt' },
+        { type: 'function_call', call_id: 'call_01S', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{}' } as OpenAI.Responses.ResponseInputItem,
+        { type: 'function_call_output', call_id: 'call_01S', output: 'agent 7' },
       ],
     });
     expect(answer.output_text).toBe('Added.');
@@ -161,26 +163,11 @@ describe('tools as agents declare them', () => {
     expect(offered.map((t) => t.name).sort()).toEqual(['mcp__client__apply_patch', 'mcp__client__exec_command', 'mcp__client__multi_agent_v1__spawn_agent']);
     expect(offered.find((t) => t.name === 'mcp__client__apply_patch')!.input_schema).toMatchObject({ required: ['input'], properties: { input: { type: 'string' } } });
     const turns = conversation(stack.fake.lastRequest.body);
+    expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
     expect(turns[1]!.content).toEqual([{ type: 'tool_use', id: 'toolu_01P', name: 'mcp__client__apply_patch', input: { input: patch } }]);
     expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_01P', content: [{ type: 'text', text: 'Success. Updated: A hello.txt' }] });
-  });
-
-  test('a namespaced function call sent back reaches Claude under its namespaced tool name', async () => {
-    // That it comes back with its namespace is checked without Claude Code (test/inmemory/responses.test.ts).
-    stack.fake.reply({ blocks: [{ type: 'text', text: 'Spawned.' }] });
-    await stack.openai.responses.create({
-      model: 'sonnet',
-      tools: codexTools,
-      store: false,
-      input: [
-        { role: 'user', content: 'Spawn one.' },
-        { type: 'function_call', call_id: 'call_01S', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{}' } as OpenAI.Responses.ResponseInputItem,
-        { type: 'function_call_output', call_id: 'call_01S', output: 'agent 7' },
-      ],
-    });
-    expect(conversation(stack.fake.lastRequest.body)[1]!.content).toEqual([
-      { type: 'tool_use', id: 'toolu_01S', name: 'mcp__client__multi_agent_v1__spawn_agent', input: {} },
-    ]);
+    expect(turns[3]!.content).toEqual([{ type: 'tool_use', id: 'toolu_01S', name: 'mcp__client__multi_agent_v1__spawn_agent', input: {} }]);
+    expect(turns[4]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_01S', content: [{ type: 'text', text: 'agent 7' }] });
   });
 
   test('item references name items of stored responses; an unknown one is a 400 naming it', async () => {
