@@ -185,21 +185,14 @@ describe('structured output', () => {
 });
 
 describe('reasoning and limits', () => {
-  // Every level's mapping is checked without Claude Code (test/inmemory/tools.test.ts); here, that a
-  // mapped level and the highest one reach Claude's API.
-  test.each([
-    ['minimal', 'low'],
-    ['xhigh', 'xhigh'],
-  ] as const)('reasoning_effort %s sets effort %s', async (given, effort) => {
-    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, reasoning_effort: given as OpenAI.ReasoningEffort });
-    expect(stack.fake.lastRequest.body.output_config).toMatchObject({ effort });
-  });
-
   // That max_tokens and max_completion_tokens both become the run's limit is checked without Claude Code (test/inmemory/tools.test.ts).
-  test('max_completion_tokens sets Claude\'s output limit; reaching it is finish_reason "length"', async () => {
+  // Every effort level's mapping is checked without Claude Code (test/inmemory/tools.test.ts); here, that
+  // the highest level, and below a mapped one, reach Claude's API.
+  test('max_completion_tokens sets Claude\'s output limit and reasoning_effort xhigh its effort; reaching the limit is finish_reason "length"', async () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: 'cut' }], stopReason: 'max_tokens' });
-    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, max_completion_tokens: 77 });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, max_completion_tokens: 77, reasoning_effort: 'xhigh' as OpenAI.ReasoningEffort });
     expect(stack.fake.lastRequest.body.max_tokens).toBe(77);
+    expect(stack.fake.lastRequest.body.output_config).toMatchObject({ effort: 'xhigh' });
     expect(res.choices[0]!.finish_reason).toBe('length');
     // Claude Code would ask Claude to resume past the limit; the bridge ends it before it can.
     // Once its process is gone, nothing more can reach Claude.
@@ -208,10 +201,11 @@ describe('reasoning and limits', () => {
   });
 
   // Where a stop sequence ends the answer is checked without Claude Code (test/inmemory/tools.test.ts).
-  test('a stop sequence that never appears changes nothing, and is not put into the prompt', async () => {
+  test('a stop sequence that never appears changes nothing, and is not put into the prompt; reasoning_effort minimal is effort low', async () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: ['ab', 'c E', 'N'] }] });
-    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, stop: 'END' });
+    const res = await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, stop: 'END', reasoning_effort: 'minimal' });
     expect(res.choices[0]!.message.content).toBe('abc EN');
     expect(lastUserText(stack.fake.lastRequest.body)).toBe('Weather in Paris?');
+    expect(stack.fake.lastRequest.body.output_config).toMatchObject({ effort: 'low' });
   });
 });
