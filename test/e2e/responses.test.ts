@@ -10,7 +10,7 @@ import { useStack } from '../support/stack.js';
 // previous_response_id, tool outputs, custom and namespaced tools, item
 // references), with one real answer of each kind. How recorded runs come back
 // (the event sequence, keep-alives, reasoning items, custom and namespaced
-// calls) and the store's GET, DELETE and store: false are checked without
+// calls, text.format json_schema) and the store's GET, DELETE and store: false are checked without
 // Claude Code in test/inmemory/responses.test.ts.
 const stack = useStack();
 
@@ -36,23 +36,6 @@ async function collect(stream: AsyncIterable<OpenAI.Responses.ResponseStreamEven
   expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
   return events;
 }
-
-describe('responses.create', () => {
-  test('text.format json_schema: the output text is the JSON', async () => {
-    stack.fake.setHandler(() => ({
-      blocks: [{ type: 'tool_use', name: 'StructuredOutput', input: {}, chunks: ['{"answer": ', '"42"}'] }],
-    }));
-    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
-    const res = await stack.openai.responses.create({
-      model: 'sonnet',
-      input: 'Answer as JSON',
-      text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } },
-    });
-    assertSchema('Response', res);
-    expect(JSON.parse(res.output_text)).toEqual({ answer: '42' });
-    expect(stack.fake.lastRequest.body.tools!.find((t) => t.name === 'StructuredOutput')!.input_schema).toEqual(schema);
-  });
-});
 
 describe('stored responses and previous_response_id', () => {
   test('returns a response object (resp_ id, a message with output_text, usage, the model that answered); a chained request continues the stored conversation, without the instructions', async () => {

@@ -94,22 +94,17 @@ test('one JSON line per request with what was asked, answered and measured; no k
   expect(text).not.toMatch(/authorization/i);
 });
 
-test('failed and streamed requests are logged too, with their error', async () => {
+// What a streamed request's line says is checked without Claude Code (test/inmemory/session-log-lines.test.ts).
+test('failed requests are logged too, with their error', async () => {
   const before = (await logged(1)).length;
   await fetch(`${stack.baseURL}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer sekret-key-123' },
     body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
   });
-  const stream = await client.chat.completions.create({ model: 'haiku', stream: true, messages: [{ role: 'user', content: 'streamed' }] });
-  for await (const _ of stream) {
-    // drain
-  }
-  const lines = await logged(before + 2);
+  const lines = await logged(before + 1);
   const failed = lines.find((l) => l.status === 404)!;
   expect(failed.error).toMatchObject({ status: 404, code: 'model_not_found' });
-  const streamed = lines.find((l) => l.stream === true)!;
-  expect(streamed).toMatchObject({ status: 200, answer: { text: 'Echo: streamed' } });
 });
 
 test('files rotate when they reach the size limit', async () => {

@@ -56,32 +56,15 @@ describe('function calling', () => {
     expect(stack.fake.messageRequests).toHaveLength(1);
   });
 
-  test('parallel_tool_calls: false hands back one call and tells Claude so', async () => {
-    stack.fake.reply({
-      blocks: [
-        { type: 'tool_use', id: 'toolu_A', name: 'mcp__client__get_weather', input: { city: 'Paris' } },
-        { type: 'tool_use', id: 'toolu_B', name: 'mcp__client__get_time', input: { tz: 'UTC' } },
-      ],
-    });
-    const res = await stack.openai.chat.completions.create({
-      model: 'sonnet',
-      messages: question,
-      tools: [weatherTool, timeTool],
-      parallel_tool_calls: false,
-    });
-    expect(res.choices[0]!.message.tool_calls).toHaveLength(1);
-    expect(res.choices[0]!.finish_reason).toBe('tool_calls');
-    // Claude's API itself limits the answer to one call.
-    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
-  });
-
-  test("tool_choice: none offers no tools; required and a named function go to Claude's API", async () => {
+  test("tool_choice: none offers no tools; required (with parallel_tool_calls: false) and a named function go to Claude's API", async () => {
     await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'none' });
     expect(clientTools(stack.fake.lastRequest)).toEqual([]);
 
-    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'required' });
+    // parallel_tool_calls: false is Claude's API's own one-call limit (the bridge hands back one call
+    // even so: test/inmemory/tools.test.ts).
+    await stack.openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool], tool_choice: 'required', parallel_tool_calls: false });
     expect(clientTools(stack.fake.lastRequest)).toHaveLength(1);
-    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'any' });
+    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
 
     await stack.openai.chat.completions.create({
       model: 'sonnet',
@@ -125,7 +108,7 @@ describe('function calling', () => {
     expect(systemText(stack.fake.lastRequest.body)).not.toMatch(/You are an agent|# Memory/);
   });
 
-  test('legacy function_call history reaches Claude as tool_use / tool_result blocks', async () => {
+  test('legacy function_call history reaches Claude as tool_use / tool_result blocks; legacy functions are one call at a time, as Claude\'s API is told', async () => {
     // How a legacy call comes back is checked without Claude Code (test/inmemory/tools.test.ts).
     stack.fake.reply({ blocks: [{ type: 'text', text: 'Warm.' }] });
     const followUp = await stack.openai.chat.completions.create({
@@ -140,6 +123,9 @@ describe('function calling', () => {
     expect(followUp.choices[0]!.message.content).toBe('Warm.');
     const turns = conversation(stack.fake.lastRequest.body);
     expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result', content: [{ type: 'text', text: '30C' }] });
+    // As parallel_tool_calls: false with tool_choice auto (that the bridge then hands back one call is
+    // checked without Claude Code: test/inmemory/tools.test.ts).
+    expect(stack.fake.lastRequest.body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
   });
 
 });

@@ -90,6 +90,19 @@ describe('responses.create', () => {
   });
 });
 
+describe('structured output', () => {
+  test('text.format json_schema: the run is asked for the schema, and the output text is the JSON', async () => {
+    // Claude Code offering Claude the schema is checked with the real Claude Code from Chat
+    // Completions (test/e2e/tools.test.ts), which asks the run for the same.
+    bridge.runner.play({ recording: 'structured-output' });
+    const schema = { type: 'object', properties: { answer: { type: 'string' }, confidence: { type: 'number' } }, required: ['answer'] };
+    const res = await openai.responses.create({ model: 'sonnet', input: 'Answer as JSON', text: { format: { type: 'json_schema', name: 'answer', schema, strict: true } } });
+    assertSchema('Response', res);
+    expect(JSON.parse(res.output_text)).toEqual({ answer: '42', confidence: 0.9 });
+    expect(bridge.runner.runs[0]!.request.outputFormat).toEqual({ type: 'json_schema', name: 'answer', schema });
+  });
+});
+
 describe('stored responses', () => {
   test('GET returns a stored response, DELETE removes it; store: false keeps nothing', async () => {
     const kept = await openai.responses.create({ model: 'sonnet', input: 'keep me' });

@@ -69,6 +69,14 @@ describe('function calling', () => {
     expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe('tool_calls');
   });
 
+  test('parallel_tool_calls: false hands back one call, even when Claude wrote two', async () => {
+    bridge.runner.play({ recording: 'tool-calls-chunked' });
+    const res = await openai.chat.completions.create({ model: 'sonnet', messages: question, tools: [weatherTool, timeTool], parallel_tool_calls: false });
+    expect(res.choices[0]!.message.tool_calls!.map((c) => c.id)).toEqual(['call_A']);
+    expect(res.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(bridge.runner.runs[0]!.request.parallelToolCalls).toBe(false);
+  });
+
   test('legacy functions / function_call: the call comes back as function_call, with finish_reason function_call', async () => {
     bridge.runner.play({ recording: 'tool-calls-chunked' });
     const res = await openai.chat.completions.create({
