@@ -117,7 +117,7 @@ test('files rotate when they reach the size limit', async () => {
     });
     expect(res.status).toBe(404);
   }
-  await logged(9);
+  await logged(8);
   const { files } = readLog();
   expect(files.length).toBeGreaterThan(1);
   expect(files.every((f) => /^sessions\.\d{4}-\d{2}-\d{2}\.\d+\.jsonl$/.test(f))).toBe(true);
@@ -126,7 +126,7 @@ test('files rotate when they reach the size limit', async () => {
 const modeOf = (file: string) => statSync(file).mode & 0o777;
 
 test('only the owner can read the log: files 0600 in a 0700 folder, rotated files too', async () => {
-  await logged(9);
+  await logged(8);
   expect(modeOf(logDir)).toBe(0o700);
   const { files } = readLog();
   expect(files.length).toBeGreaterThan(1);
