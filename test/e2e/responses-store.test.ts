@@ -65,7 +65,8 @@ test('a database that cannot be opened stops the start with a message that names
 
 test('a start that cannot listen (the port is taken) fails and leaves no folder behind', async () => {
   const workRoot = mkdtempSync(path.join(dir, 'work-'));
-  const taken = await startServer(resolveConfig({ port: '0', workRoot: mkdtempSync(path.join(dir, 'work-')) }, {}));
+  // The server holding the port is never asked anything: it needs no Claude Code started ahead.
+  const taken = await startServer(resolveConfig({ port: '0', workRoot: mkdtempSync(path.join(dir, 'work-')), poolSize: '0', prestartMemoryBytes: '0' }, {}));
   try {
     await expect(startServer(resolveConfig({ port: String(taken.port), workRoot }, {}))).rejects.toThrow(/EADDRINUSE/);
     expect(readdirSync(workRoot)).toEqual([]);
