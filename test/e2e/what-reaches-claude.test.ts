@@ -10,9 +10,14 @@ import { apiError } from '../support/http.js';
 import { processesWithHome, waitForGone } from '../support/processes.js';
 import { AGENT_SYSTEM, agentHandler, agentTurns, cachedShare } from '../support/agent-conversation.js';
 import { PromptCache, type CacheUsage } from '../support/prompt-cache.js';
-import { useStack } from '../support/stack.js';
+import { useStack, type Stack } from '../support/stack.js';
 
-const stack = useStack({ flags: { poolSize: '1', liveSessions: '4', prestartMemoryBytes: '1gb' } });
+// Cold starts and live sessions serve most of what this file checks. The paths
+// through processes started ahead (a warm spare, a pre-started session) have a
+// stack of their own below: with those on, every request a spare serves starts
+// its replacement, and every new configuration a process of its own, which the
+// other checks would pay for without using.
+const stack = useStack({ flags: { liveSessions: '4' } });
 
 const CONTINUE_NOTE = 'Continue from where you left off.';
 
@@ -34,25 +39,138 @@ function comparable(body: MessagesBody): Record<string, unknown> {
 }
 
 /** The last request Claude received, after `send` made exactly one. */
-async function sent(send: () => Promise<unknown>): Promise<MessagesBody> {
-  const before = stack.fake.messageRequests.length;
+async function sent(send: () => Promise<unknown>, on: Stack = stack): Promise<MessagesBody> {
+  const before = on.fake.messageRequests.length;
   await send();
-  const requests = stack.fake.messageRequests.slice(before);
+  const requests = on.fake.messageRequests.slice(before);
   expect(requests).toHaveLength(1);
   return requests[0]!.body;
 }
 
-async function spareReady(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (stack.server.pool.stats().ready < 1) {
-    if (Date.now() > deadline) throw new Error('no warm spare');
-    await new Promise((r) => setTimeout(r, 25));
+/** Claude Code's configuration folder as each of this stack's processes has it, read while Claude is being asked. */
+function configFolders(): string[] {
+  return processesWithHome(stack.home).flatMap((pid) => {
+    try {
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      return env.filter((v) => v.startsWith('CLAUDE_CONFIG_DIR=')).map((v) => v.slice('CLAUDE_CONFIG_DIR='.length));
+    } catch {
+      return [];
+    }
+  });
+}
+/** Folders where the Agent SDK's own way of resuming would put a copy of the login. */
+const loginCopies = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith('claude-resume-'));
+
+/** Claude's fixed preamble and the client's own content, and nothing else, in a request after a first exchange. */
+function expectOnlyPreamble(body: MessagesBody): void {
+  const system = body.system as Array<{ text: string }>;
+  expect(system).toHaveLength(3);
+  expect(system[0]!.text).toMatch(/^x-anthropic-billing-header: cc_version=[^;]+; cc_entrypoint=sdk-ts;$/);
+  expect(system[1]!.text).toBe("You are Claude Code, Anthropic's official CLI for Claude, running within the Claude Agent SDK.");
+  expect(system[2]!.text).toBe(SYSTEM);
+  // The client's turns, and Claude Code's environment note after the first of them.
+  const [first, note, ...rest] = body.messages;
+  expect(first).toMatchObject({ role: 'user' });
+  expect(note!.role).toBe('system');
+  const noteText = typeof note!.content === 'string' ? note!.content : note!.content.map((b) => b.text).join('');
+  expect(noteText).toMatch(/^# Environment\n/);
+  expect(noteText).toContain(`Primary working directory: ${stack.server.workspace.cwd}\n`);
+  expect(rest.map((m) => m.role)).toEqual(['assistant', 'user']);
+  expect(rest.some((m) => m.role === 'system')).toBe(false);
+  // The client's tool, under the name Claude knows it by, and nothing of Claude Code's own.
+  expect((body.tools ?? []).map((t) => t.name).filter((n) => n !== 'DeferredToolPlaceholder')).toEqual(['mcp__client__get_weather']);
+}
+
+// First in this file: closing a stack waits until no Claude Code process of this test process is left, and the
+// file's main stack has started none yet.
+describe('processes started ahead', () => {
+  const ahead = useStack({ flags: { poolSize: '1', liveSessions: '4', prestartMemoryBytes: '1gb' } });
+
+  async function spareReady(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (ahead.server.pool.stats().ready < 1) {
+      if (Date.now() > deadline) throw new Error('no warm spare');
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
+
+  async function prestartedReady(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    const { prestarted } = ahead.server;
+    // The default configuration, and the one just learned.
+    while (prestarted.stats().ready < 2 || prestarted.stats().warming > 0) {
+      if (Date.now() > deadline) throw new Error('no pre-started session');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  test('a first turn sends Claude the same from a warm spare, a pre-started session and a cold start', async () => {
+    ahead.server.live.close();
+    ahead.server.prestarted.forgetLearned();
+    const ask = () => ahead.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Hello' }] });
+    await spareReady();
+    const origins = { ...ahead.server.runner.origins };
+    const warm = await sent(ask, ahead);
+    expect(ahead.server.runner.origins.spare).toBe(origins.spare + 1);
+    await prestartedReady();
+    const prestarted = await sent(ask, ahead);
+    expect(ahead.server.runner.origins.prestarted).toBe(origins.prestarted + 1);
+    // Nothing ready for this request, and nothing started meanwhile (as while another request starts cold).
+    const { pool } = ahead.server;
+    pool.coldStartBegan();
+    let cold: MessagesBody;
+    try {
+      pool.discardAll();
+      ahead.server.prestarted.forgetLearned();
+      cold = await sent(ask, ahead);
+    } finally {
+      pool.coldStartEnded();
+    }
+    expect(ahead.server.runner.origins.cold).toBe(origins.cold + 1);
+    expect(comparable(cold)).toEqual(comparable(warm));
+    expect(comparable(prestarted)).toEqual(comparable(cold));
+  });
+
+  describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: a new conversation', (api) => {
+    test('with tools, from a session started before it was asked for, sends Claude what a cold start sends, and that process takes the tool results', async () => {
+      ahead.fake.setHandler(weatherHandler);
+      ahead.server.live.close();
+      ahead.server.prestarted.forgetLearned();
+      const origins = { ...ahead.server.runner.origins };
+      // The first conversation of this configuration starts cold (the spare cannot take tools)…
+      const cold = await sent(() => DRIVERS[api](ahead).say('What is the weather in Paris?'), ahead);
+      expect(ahead.server.runner.origins.cold).toBe(origins.cold + 1);
+      // …and the next one is served by a process started for it meanwhile.
+      await prestartedReady();
+      const chat = DRIVERS[api](ahead);
+      const prestarted = await sent(() => chat.say('What is the weather in Paris?'), ahead);
+      expect(ahead.server.runner.origins).toMatchObject({ cold: origins.cold + 1, prestarted: origins.prestarted + 1 });
+      expect(comparable(prestarted)).toEqual(comparable(cold));
+      expect((prestarted.tools ?? []).map((t) => t.name)).toContain('mcp__client__get_weather');
+      // Its answer ended in a tool call: the same process takes the results.
+      const results = await sent(() => chat.results(['25C, sunny']), ahead);
+      expect(ahead.server.runner.origins).toMatchObject({ prestarted: origins.prestarted + 1, live: origins.live + 1 });
+      expect(conversationOf(results).at(-1)).toMatchObject({ role: 'user' });
+    });
+  });
+});
+
+/** The turns Claude received, without Claude Code's system-role notes. */
+function conversationOf(body: MessagesBody) {
+  return body.messages.filter((m) => m.role !== 'system');
 }
 
 describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: the same conversation by every path', (api) => {
-  test('fresh, live and cold turns, and a cold resume of a tool turn, send Claude the same thing', async () => {
-    stack.fake.setHandler(weatherHandler);
+  test("fresh, live and cold turns, and a cold resume of a tool turn, send Claude the same thing, and nothing beyond the client's content and Claude Code's fixed preamble", async () => {
+    // Where every process of the conversation finds the login, and whether it was copied, while Claude is asked.
+    const folders: string[] = [];
+    const copiesBefore = loginCopies();
+    const copiesDuring = new Set<string>();
+    stack.fake.setHandler((request) => {
+      folders.push(...configFolders());
+      for (const name of loginCopies()) if (!copiesBefore.includes(name)) copiesDuring.add(name);
+      return weatherHandler(request);
+    });
     stack.server.live.close();
     const chat = DRIVERS[api](stack);
     const { origins } = stack.server.runner;
@@ -64,7 +182,17 @@ describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: the same
     const before = { ...origins };
     const live = await sent(() => chat.say('What is the weather in Paris?'));
     expect(origins.live).toBe(before.live + 1);
+    expectOnlyPreamble(live);
+    // The session now waits for the tool's result. Ending it (as its TTL, an eviction or shutdown do) makes no
+    // call to Claude: Claude Code, told to stop inside a tool call, would report the call as interrupted and
+    // send the whole conversation again.
+    expect(stack.server.live.stats().parked).toBe(1);
+    const waiting = stack.server.registry.list().filter((e) => e.role === 'session').map((e) => e.pid);
+    expect(waiting).toHaveLength(1);
+    const calls = stack.fake.messageRequests.length;
     stack.server.live.close();
+    await waitForGone(waiting);
+    expect(stack.fake.messageRequests).toHaveLength(calls);
     const cold = await sent(() => chat.again());
     expect(origins.cold).toBe(before.cold + 1);
     expect(comparable(cold)).toEqual(comparable(live));
@@ -88,192 +216,45 @@ describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: the same
     for (const body of [live, cold, liveResult, coldResult]) {
       expect((body.system as Array<{ text: string }>).slice(1).map((b) => b.text)).toEqual([expect.stringMatching(/^You are Claude Code/), SYSTEM]);
     }
-  });
-});
-
-async function prestartedReady(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  const { prestarted } = stack.server;
-  // The default configuration, and the one just learned.
-  while (prestarted.stats().ready < 2 || prestarted.stats().warming > 0) {
-    if (Date.now() > deadline) throw new Error('no pre-started session');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-test('a first turn sends Claude the same from a warm spare, a pre-started session and a cold start', async () => {
-  stack.fake.reset();
-  stack.server.live.close();
-  stack.server.prestarted.forgetLearned();
-  const ask = () => stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: 'Hello' }] });
-  await spareReady();
-  const origins = { ...stack.server.runner.origins };
-  const warm = await sent(ask);
-  expect(stack.server.runner.origins.spare).toBe(origins.spare + 1);
-  await prestartedReady();
-  const prestarted = await sent(ask);
-  expect(stack.server.runner.origins.prestarted).toBe(origins.prestarted + 1);
-  // Nothing ready for this request, and nothing started meanwhile (as while another request starts cold).
-  const { pool } = stack.server;
-  pool.coldStartBegan();
-  let cold: MessagesBody;
-  try {
-    pool.discardAll();
-    stack.server.prestarted.forgetLearned();
-    cold = await sent(ask);
-  } finally {
-    pool.coldStartEnded();
-  }
-  expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
-  expect(comparable(cold)).toEqual(comparable(warm));
-  expect(comparable(prestarted)).toEqual(comparable(cold));
-});
-
-describe.each(Object.keys(DRIVERS) as Array<keyof typeof DRIVERS>)('%s: a new conversation', (api) => {
-  test('with tools, from a session started before it was asked for, sends Claude what a cold start sends', async () => {
-    stack.fake.setHandler(weatherHandler);
-    stack.server.live.close();
-    stack.server.prestarted.forgetLearned();
-    const origins = { ...stack.server.runner.origins };
-    // The first conversation of this configuration starts cold (the spare cannot take tools)…
-    const cold = await sent(() => DRIVERS[api](stack).say('What is the weather in Paris?'));
-    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
-    // …and the next one is served by a process started for it meanwhile.
-    await prestartedReady();
-    const prestarted = await sent(() => DRIVERS[api](stack).say('What is the weather in Paris?'));
-    expect(stack.server.runner.origins).toMatchObject({ cold: origins.cold + 1, prestarted: origins.prestarted + 1 });
-    expect(comparable(prestarted)).toEqual(comparable(cold));
-    expect((prestarted.tools ?? []).map((t) => t.name)).toContain('mcp__client__get_weather');
-    // Its answer ended in a tool call: the same process takes the results.
-    // (Its replacement starts once those results are overdue: a tool loop holds starts back.)
-    await prestartedReady();
-    const chat = DRIVERS[api](stack);
-    await chat.say('What is the weather in Paris?');
-    const results = await sent(() => chat.results(['25C, sunny']));
-    expect(stack.server.runner.origins).toMatchObject({ prestarted: origins.prestarted + 2, live: origins.live + 1 });
-    expect(conversationOf(results).at(-1)).toMatchObject({ role: 'user' });
-  });
-});
-
-/** The turns Claude received, without Claude Code's system-role notes. */
-function conversationOf(body: MessagesBody) {
-  return body.messages.filter((m) => m.role !== 'system');
-}
-
-test("beyond the client's own content, Claude receives only Claude Code's fixed preamble", async () => {
-  stack.fake.setHandler(weatherHandler);
-  stack.server.live.close();
-  const chat = DRIVERS.chat(stack);
-  await chat.say('Plan a day out.');
-  const body = await sent(() => chat.say('What is the weather in Paris?'));
-  const system = body.system as Array<{ text: string }>;
-  expect(system).toHaveLength(3);
-  expect(system[0]!.text).toMatch(/^x-anthropic-billing-header: cc_version=[^;]+; cc_entrypoint=sdk-ts;$/);
-  expect(system[1]!.text).toBe("You are Claude Code, Anthropic's official CLI for Claude, running within the Claude Agent SDK.");
-  expect(system[2]!.text).toBe(SYSTEM);
-  // The client's turns, and Claude Code's environment note after the first of them.
-  const [first, note, ...rest] = body.messages;
-  expect(first).toMatchObject({ role: 'user' });
-  expect(note!.role).toBe('system');
-  const noteText = typeof note!.content === 'string' ? note!.content : note!.content.map((b) => b.text).join('');
-  expect(noteText).toMatch(/^# Environment\n/);
-  expect(noteText).toContain(`Primary working directory: ${stack.server.workspace.cwd}\n`);
-  expect(rest.map((m) => m.role)).toEqual(['assistant', 'user']);
-  expect(rest.some((m) => m.role === 'system')).toBe(false);
-  // The client's tool, under the name Claude knows it by, and nothing of Claude Code's own.
-  expect((body.tools ?? []).map((t) => t.name).filter((n) => n !== 'DeferredToolPlaceholder')).toEqual(['mcp__client__get_weather']);
-});
-
-describe('the login on every path', () => {
-  /** Claude Code's configuration folder as each of this stack's processes has it, read while Claude is being asked. */
-  function configFolders(): string[] {
-    return processesWithHome(stack.home).flatMap((pid) => {
-      try {
-        const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-        return env.filter((v) => v.startsWith('CLAUDE_CONFIG_DIR=')).map((v) => v.slice('CLAUDE_CONFIG_DIR='.length));
-      } catch {
-        return [];
-      }
-    });
-  }
-  const copies = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith('claude-resume-'));
-
-  test("history and resumed tool turns run on the user's own Claude Code folder: the login is never copied", async () => {
-    const seen: string[] = [];
-    const copiesBefore = copies();
-    let copiesDuring: string[] = [];
-    stack.fake.setHandler((request) => {
-      seen.push(...configFolders());
-      copiesDuring = copies();
-      return weatherHandler(request);
-    });
-    stack.server.live.close();
-    const chat = DRIVERS.chat(stack);
-    await chat.say('Plan a day out.');
-    stack.server.live.close();
-    await chat.say('What is the weather in Paris?');
-    stack.server.live.close();
-    await chat.results(['25C, sunny']);
-    expect(stack.fake.messageRequests).toHaveLength(3);
-    expect(seen.length).toBeGreaterThan(0);
-    expect(new Set(seen)).toEqual(new Set([path.join(stack.home, '.claude')]));
-    // The Agent SDK's way of resuming copies the login into a folder of its own, without the refresh token.
-    expect(copiesDuring.filter((name) => !copiesBefore.includes(name))).toEqual([]);
-  });
-});
-
-describe('no hidden calls', () => {
-  test('ending a session that waits for tool results (TTL, eviction, shutdown) makes no call to Claude', async () => {
-    stack.fake.setHandler(weatherHandler);
-    stack.server.live.close();
-    const chat = DRIVERS.chat(stack);
-    const answer = await chat.say('What is the weather in Paris?');
-    expect(answer.calls).toHaveLength(1);
-    expect(stack.server.live.stats().parked).toBe(1);
-    const waiting = stack.server.registry.list().filter((e) => e.role === 'session').map((e) => e.pid);
-    expect(waiting).toHaveLength(1);
-    const calls = stack.fake.messageRequests.length;
-    // The TTL, an eviction and shutdown all end a parked session this way.
-    stack.server.live.close();
-    await waitForGone(waiting);
-    // Claude Code, told to stop inside a tool call, would report the call as
-    // interrupted and send the whole conversation again.
-    expect(stack.fake.messageRequests).toHaveLength(calls);
+    // Fresh, with history and resuming a tool turn, every process ran on the user's own Claude Code folder:
+    // the Agent SDK's way of resuming copies the login into a folder of its own, without the refresh token.
+    expect(folders.length).toBeGreaterThan(0);
+    expect(new Set(folders)).toEqual(new Set([path.join(stack.home, '.claude')]));
+    expect([...copiesDuring]).toEqual([]);
   });
 });
 
 describe("sampling, stop sequences and tool choice reach Claude's API", () => {
-  test('temperature, top_p, top_k and stop sequences are sent as the client set them', async () => {
-    stack.fake.reset();
-    await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }], temperature: 0.3, top_p: 0.8, stop: ['END'] });
-    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 0.3, top_p: 0.8, stop_sequences: ['END'] });
+  test('sampling and stop sequences are sent as the client set them; a stop sequence ends the answer at the API, which reports it, and nothing is generated past it', async () => {
+    stack.fake.reply({ blocks: [{ type: 'text', text: ['one ', 'two END three ', 'four'] }] });
     const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
     // This client's types no longer have sampling parameters (Anthropic's newest API version refuses them); older clients send them.
-    const sampled = { model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], temperature: 0.5, top_k: 7, stop_sequences: ['STOP'] };
-    await anthropic.messages.create(sampled as Anthropic.MessageCreateParamsNonStreaming);
-    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 0.5, top_k: 7, stop_sequences: ['STOP'] });
+    const sampled = { model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'count' }], temperature: 0.5, top_k: 7, stop_sequences: ['END'] };
+    const message = await anthropic.messages.create(sampled as Anthropic.MessageCreateParamsNonStreaming);
+    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 0.5, top_k: 7, stop_sequences: ['END'] });
+    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'END', content: [{ type: 'text', text: 'one two ' }] });
+    expect(stack.fake.finishedMessages).toHaveLength(1);
+    const chat = await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'count' }], temperature: 0.3, top_p: 0.8, stop: ['END'] });
+    expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 0.3, top_p: 0.8, stop_sequences: ['END'] });
+    expect(chat.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'one two ' } });
     await stack.openai.responses.create({ model: 'sonnet', input: 'hi', temperature: 1.7, top_p: 0.4, store: false });
     // Claude's API takes a temperature up to 1.
     expect(stack.fake.lastRequest.body).toMatchObject({ temperature: 1, top_p: 0.4 });
   });
 
-  test('a stop sequence ends the answer at the API, which reports it; nothing is generated past it', async () => {
-    stack.fake.reply({ blocks: [{ type: 'text', text: ['one ', 'two END three ', 'four'] }] });
-    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
-    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'count' }], stop_sequences: ['END'] });
-    expect(message).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'END', content: [{ type: 'text', text: 'one two ' }] });
-    expect(stack.fake.finishedMessages).toHaveLength(1);
-    const chat = await stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'count' }], stop: 'END' });
-    expect(chat.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'one two ' } });
-  });
-
-  test('a forced tool choice and one call at a time are enforced by the API, with thinking off as it requires', async () => {
+  test('a named tool choice and one call at a time are enforced by the API, in Chat Completions and Anthropic Messages', async () => {
     stack.fake.setHandler(weatherHandler);
     const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
-    const ask = (extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming>) =>
-      sent(() => stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'weather?' }], tools, ...extra }));
-    expect(await ask({ tool_choice: 'required' })).toMatchObject({ tool_choice: { type: 'any' }, thinking: { type: 'disabled' } });
-    const named = await ask({ tool_choice: { type: 'function', function: { name: 'get_weather' } }, parallel_tool_calls: false });
+    // (`tool_choice: 'required'` is the live-session test's first turn, below.)
+    const named = await sent(() =>
+      stack.openai.chat.completions.create({
+        model: 'sonnet',
+        messages: [{ role: 'user', content: 'weather?' }],
+        tools,
+        tool_choice: { type: 'function', function: { name: 'get_weather' } },
+        parallel_tool_calls: false,
+      }),
+    );
     expect(named).toMatchObject({ tool_choice: { type: 'tool', name: 'mcp__client__get_weather', disable_parallel_tool_use: true } });
     // Nothing of it is asked for in words any more.
     expect(systemText(named)).not.toMatch(/must call|at most one tool/);
@@ -290,13 +271,14 @@ describe("sampling, stop sequences and tool choice reach Claude's API", () => {
     expect(any).toMatchObject({ tool_choice: { type: 'any' } });
   });
 
-  test('a live session takes the next turn with its own tool choice: results sent with tool_choice auto continue it', async () => {
+  test('a forced tool choice reaches the API with thinking off; a live session takes the next turn with its own: results sent with tool_choice auto continue it', async () => {
     stack.fake.setHandler(weatherHandler);
     stack.server.live.close();
     let choice: 'auto' | 'required' = 'required';
     const chat = DRIVERS.chat(stack, { toolChoice: () => choice });
     const forced = await sent(() => chat.say('What is the weather in Paris?'));
-    expect(forced.tool_choice).toEqual({ type: 'any' });
+    // A forced tool choice is enforced by the API, with thinking off as it requires.
+    expect(forced).toMatchObject({ tool_choice: { type: 'any' }, thinking: { type: 'disabled' } });
     choice = 'auto';
     const origins = { ...stack.server.runner.origins };
     const after = await sent(() => chat.results(['25C, sunny']));
@@ -351,44 +333,6 @@ describe('answers as Anthropic and OpenAI define them', () => {
       stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'json please' }], response_format: { type: 'json_object' } }),
     );
     expect(err).toMatchObject({ status: 502, code: 'structured_output_failed' });
-  });
-
-  test("Anthropic's message carries every field its SDK declares, null where unknown", async () => {
-    stack.fake.reply({ blocks: [{ type: 'text', text: 'Hi' }, { type: 'tool_use', id: 'toolu_X', name: 'mcp__client__f', input: {} }] });
-    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
-    const message = await anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'f', input_schema: { type: 'object' } }] });
-    expect(message).toMatchObject({ container: null, stop_details: null, diagnostics: null });
-    expect(message.content).toEqual([
-      { type: 'text', text: 'Hi', citations: null },
-      { type: 'tool_use', id: 'toolu_X', name: 'f', input: {}, caller: { type: 'direct' } },
-    ]);
-    expect(message.usage).toEqual({
-      input_tokens: 25,
-      output_tokens: 12,
-      cache_creation_input_tokens: 0,
-      cache_read_input_tokens: 0,
-      cache_creation: null,
-      output_tokens_details: null,
-      server_tool_use: null,
-      service_tier: null,
-      inference_geo: null,
-      speed: null,
-    });
-  });
-
-  test("a streamed message reports the real input usage in message_start, where Anthropic's clients read it", async () => {
-    stack.fake.reply({ blocks: [{ type: 'text', text: 'Hi' }], usage: { input_tokens: 40, cache_read_input_tokens: 300, cache_creation_input_tokens: 20 } });
-    const anthropic = new Anthropic({ baseURL: stack.server.url, apiKey: 'unused', maxRetries: 0 });
-    const stream = anthropic.messages.stream({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
-    const starts: Anthropic.Usage[] = [];
-    stream.on('streamEvent', (event) => {
-      // A copy: the client goes on adding to the message it started with.
-      if (event.type === 'message_start') starts.push({ ...event.message.usage });
-    });
-    const final = await stream.finalMessage();
-    expect(starts).toHaveLength(1);
-    expect(starts[0]).toMatchObject({ input_tokens: 40, cache_read_input_tokens: 300, cache_creation_input_tokens: 20, output_tokens: 0 });
-    expect(final.usage).toMatchObject({ input_tokens: 40, cache_read_input_tokens: 300, cache_creation_input_tokens: 20, output_tokens: 12 });
   });
 });
 
