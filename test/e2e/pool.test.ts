@@ -8,17 +8,26 @@ import { parsePrometheus, valueOf } from '../support/prometheus.js';
 import { plainRequest } from '../../src/core/types.js';
 import { startStack, type Stack } from '../support/stack.js';
 
+// Two stacks, one after the other: the spare pool's, and one without a pool
+// for the live sessions (with a pool, every first turn they ask would claim
+// the spare and start its replacement). When the pool starts a process (its
+// holds while a request starts cold or a tool loop goes on) is checked with
+// stand-in starts in test/unit/spare-pool-policy.test.ts; /metrics in
+// test/inmemory/metrics.test.ts.
 let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ flags: { poolSize: '1', liveSessions: '2', liveSessionTtlMs: '30' } });
-});
-afterAll(async () => {
-  const pids = stack.server.registry.list().map((e) => e.pid);
-  expect(pids.length).toBeGreaterThan(0);
-  await stack?.close();
-  // No spare and no parked conversation survives the shutdown.
-  expect(pids.filter(alive)).toEqual([]);
-});
+/** The stack of the describe that calls this, in `stack` while its tests run. */
+function stackFor(flags: Record<string, string>, leavesProcesses: boolean) {
+  beforeAll(async () => {
+    stack = await startStack({ flags });
+  });
+  afterAll(async () => {
+    const pids = stack.server.registry.list().map((e) => e.pid);
+    if (leavesProcesses) expect(pids.length).toBeGreaterThan(0);
+    await stack?.close();
+    // No spare and no parked conversation survives the shutdown.
+    expect(pids.filter(alive)).toEqual([]);
+  });
+}
 beforeEach(async () => {
   stack.fake.reset();
   await waitForNoRuns(stack.server.registry);
@@ -33,13 +42,6 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 }
 
 const spareReady = () => until(() => stack.server.pool.stats().ready === 1);
-/** The pool once its ready spare was claimed and let go: empty, and due for a refill. */
-async function emptiedPool() {
-  await spareReady();
-  const { pool } = stack.server;
-  pool.take()!.spare.close();
-  return pool;
-}
 const ask = (messages: OpenAI.ChatCompletionMessageParam[], extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
   stack.openai.chat.completions.create({ model: 'sonnet', messages, ...extra });
 
@@ -59,6 +61,8 @@ function comparable(body: MessagesBody) {
 }
 
 describe('warm spares', () => {
+  stackFor({ poolSize: '1', liveSessions: '0' }, true);
+
   test('a first turn is served by a warm spare exactly as a cold start would serve it', async () => {
     const messages: OpenAI.ChatCompletionMessageParam[] = [
       { role: 'system', content: 'You are a pirate.' },
@@ -80,6 +84,11 @@ describe('warm spares', () => {
     expect(warm.model).toBe(cold.model);
     expect(systemText(stack.fake.lastRequest.body)).toContain('You are a pirate.');
     expect(stack.fake.lastRequest.body.output_config).toMatchObject({ effort: 'high' });
+    // /metrics counts the claims of the real spares, as a counter.
+    const text = await (await fetch(`${stack.server.url}/metrics`)).text();
+    expect(text).toContain('# TYPE bridge_pool_spares_claimed_total counter');
+    expect(valueOf(parsePrometheus(text), 'bridge_pool_spares_claimed_total', {})).toBe(stack.server.pool.stats().claimed);
+    expect(stack.server.pool.stats().claimed).toBeGreaterThan(0);
   });
 
   test('requests a spare cannot serve start cold (tools, limits, history)', async () => {
@@ -114,64 +123,6 @@ describe('warm spares', () => {
     expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
   });
 
-  test('no spare starts while a request waits for Claude Code to start cold; it starts right after', async () => {
-    const pool = await emptiedPool();
-    pool.coldStartBegan();
-    pool.replenish();
-    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
-    pool.coldStartEnded();
-    expect(pool.stats().warming).toBe(1);
-    await spareReady();
-  });
-
-  test('no spare starts while a tool loop goes on (a step running, or tool results due); it starts when the loop ends', async () => {
-    const pool = await emptiedPool();
-    // A run handed tool calls back; their results usually follow at once.
-    pool.toolResultsDue();
-    pool.replenish();
-    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
-    // They came: the next step runs.
-    pool.toolStepBegan();
-    pool.replenish();
-    expect(pool.stats().warming).toBe(0);
-    // That step ended with an answer: the loop is over.
-    pool.toolStepEnded();
-    pool.replenish();
-    expect(pool.stats().warming).toBe(1);
-    await spareReady();
-  });
-
-  test('a cold start that offers tools refills the pool when its run is over, not when its process is up', async () => {
-    const pool = await emptiedPool();
-    pool.coldStartBegan();
-    // Up, but its run may yet hand tool calls back: the start waits for the run's end, which tells.
-    pool.coldStartEnded(false);
-    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
-    pool.replenish();
-    expect(pool.stats().warming).toBe(1);
-    await spareReady();
-  });
-
-  test('tool results that do not come at once hold no spare back: it starts once they are overdue', async () => {
-    const pool = await emptiedPool();
-    pool.toolResultsDue();
-    pool.replenish();
-    expect(pool.stats()).toMatchObject({ ready: 0, warming: 0 });
-    // The client runs a slow tool meanwhile: the machine is free for a start.
-    await until(() => pool.stats().warming === 1);
-    await spareReady();
-  });
-
-  test('a spare still starting when the pool is discarded is ended once up, never served, and replaced', async () => {
-    const pool = await emptiedPool();
-    pool.replenish();
-    expect(pool.stats()).toMatchObject({ ready: 0, warming: 1 });
-    const before = { ...pool.stats() };
-    pool.discardAll();
-    await until(() => pool.stats().discarded === before.discarded + 1);
-    await spareReady();
-  });
-
   test('a changed login replaces the spares before they serve anyone', async () => {
     await spareReady();
     const credentials = changeLogin(60_000);
@@ -196,9 +147,16 @@ describe('warm spares', () => {
     expect(stack.server.pool.stats().discarded).toBe(before.discarded + 2);
     await spareReady();
   });
+
+  test("nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares", async () => {
+    // This stack has run spares (claimed, died, discarded) and cold starts.
+    await expectNothingLeft();
+  });
 });
 
 describe('live sessions', () => {
+  stackFor({ poolSize: '0', liveSessions: '1', liveSessionTtlMs: '30' }, false);
+
   test('the next turn of a conversation continues the process that answered the last one', async () => {
     stack.server.live.close();
     const first: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'first turn' }];
@@ -220,75 +178,50 @@ describe('live sessions', () => {
     expect(stack.server.runner.origins.live).toBe(origins.live + 2);
   });
 
-  test('a continued turn sends Claude exactly what a cold start with the same history sends', async () => {
-    stack.server.live.close();
-    const messages: OpenAI.ChatCompletionMessageParam[] = [
-      { role: 'system', content: 'You are terse.' },
-      { role: 'user', content: 'first' },
-    ];
-    const a1 = await ask(messages);
-    const next: OpenAI.ChatCompletionMessageParam[] = [...messages, { role: 'assistant', content: a1.choices[0]!.message.content! }, { role: 'user', content: 'second' }];
-    const origins = { ...stack.server.runner.origins };
-    const live = await ask(next);
-    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
-    // Claude Code places its own environment note among the messages where the
-    // process first met the conversation (and its prompt-cache marker on the
-    // last message); everything else must be the same.
-    const sent = () => {
-      const { messages, ...rest } = comparable(stack.fake.lastRequest.body) as { messages: Array<{ role: string }> };
-      const turns = JSON.parse(JSON.stringify(messages.filter((m) => m.role !== 'system'), (key, value: unknown) => (key === 'cache_control' ? undefined : value)));
-      return { ...rest, messages: turns };
-    };
-    const liveSent = sent();
-    stack.server.live.close();
-    const cold = await ask(next);
-    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
-    expect(sent()).toEqual(liveSent);
-    expect(live.choices[0]!.message.content).toBe(cold.choices[0]!.message.content);
-  });
+  // That a continued turn sends Claude exactly what a cold start with the same history sends is checked for
+  // every API in what-reaches-claude.test.ts ("the same conversation by every path").
 
-  test('a history that differs from what was answered starts cold, with the history the client sent', async () => {
+  test('a turn that cannot continue the live session starts cold: a history that differs from what was answered, or one that asks for structured output', async () => {
+    stack.server.live.close();
     const a1 = await ask([{ role: 'user', content: 'original' }]);
     const origins = { ...stack.server.runner.origins };
-    await ask([
+    const edited: OpenAI.ChatCompletionMessageParam[] = [
       { role: 'user', content: 'original' },
       { role: 'assistant', content: `${a1.choices[0]!.message.content!} (edited)` },
       { role: 'user', content: 'next' },
-    ]);
+    ];
+    const a2 = await ask(edited);
     expect(stack.server.runner.origins.live).toBe(origins.live);
+    // With the history the client sent.
     const turns = conversation(stack.fake.lastRequest.body);
     expect(turns[1]!.content[0]).toMatchObject({ text: 'Echo: original (edited)' });
-  });
-
-  test('a next turn that asks for structured output starts cold, and gets its JSON', async () => {
-    stack.server.live.close();
-    const a1 = await ask([{ role: 'user', content: 'plain first' }]);
+    // That conversation's process is kept; its next turn asks for JSON, which Claude Code is started with.
     expect(stack.server.live.stats().parked).toBe(1);
-    const origins = { ...stack.server.runner.origins };
     // JSON only when Claude Code offers its structured-output tool, as Claude would.
     stack.fake.setHandler((request) =>
       request.body.tools?.some((t) => t.name === 'StructuredOutput')
         ? { blocks: [{ type: 'tool_use', name: 'StructuredOutput', input: {}, chunks: ['{"answer": ', '"42"}'] }] }
         : { blocks: [{ type: 'text', text: 'no schema offered' }] },
     );
-    const a2 = await ask(
-      [{ role: 'user', content: 'plain first' }, { role: 'assistant', content: a1.choices[0]!.message.content! }, { role: 'user', content: 'now as JSON' }],
-      { response_format: { type: 'json_object' } },
-    );
+    const a3 = await ask([...edited, { role: 'assistant', content: a2.choices[0]!.message.content! }, { role: 'user', content: 'now as JSON' }], {
+      response_format: { type: 'json_object' },
+    });
     expect(stack.server.runner.origins.live).toBe(origins.live);
-    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
-    expect(JSON.parse(a2.choices[0]!.message.content!)).toEqual({ answer: '42' });
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 2);
+    expect(JSON.parse(a3.choices[0]!.message.content!)).toEqual({ answer: '42' });
   });
 
   test('the number of kept conversations is bounded, the oldest goes first', async () => {
     stack.server.live.close();
-    for (const q of ['one', 'two', 'three']) await ask([{ role: 'user', content: q }]);
-    expect(stack.server.live.stats().parked).toBe(2);
+    // One kept (--live-sessions 1 on this stack).
+    for (const q of ['one', 'two']) await ask([{ role: 'user', content: q }]);
+    expect(stack.server.live.stats().parked).toBe(1);
     const origins = { ...stack.server.runner.origins };
-    await ask([{ role: 'user', content: 'one' }, { role: 'assistant', content: 'Echo: one' }, { role: 'user', content: 'more' }]);
-    expect(stack.server.runner.origins.live).toBe(origins.live);
-    await ask([{ role: 'user', content: 'three' }, { role: 'assistant', content: 'Echo: three' }, { role: 'user', content: 'more' }]);
+    await ask([{ role: 'user', content: 'two' }, { role: 'assistant', content: 'Echo: two' }, { role: 'user', content: 'more' }]);
     expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+    await ask([{ role: 'user', content: 'one' }, { role: 'assistant', content: 'Echo: one' }, { role: 'user', content: 'more' }]);
+    expect(stack.server.runner.origins.live).toBe(origins.live + 1);
+    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
   });
 
   test('an answer cut by the output limit is not continued; one that a stop sequence ended at Claude\'s API is', async () => {
@@ -350,50 +283,15 @@ describe('live sessions', () => {
     ]);
     expect(stack.fake.messageRequests).toHaveLength(2);
   });
-});
 
-describe('/metrics', () => {
-  test('parses as Prometheus text and moves as requests are served', async () => {
-    const read = async () => parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text());
-    const before = await read();
-    expect(before.some((s) => s.name === 'bridge_process_resident_memory_bytes')).toBe(true);
-    await ask([{ role: 'user', content: 'count me' }]);
-    await fetch(`${stack.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] }),
-    });
-    const after = await read();
-    const route = 'POST /v1/chat/completions';
-    const model = stack.server.catalog.current().entries.find((e) => e.alias === 'sonnet')!.resolvedId!;
-    expect(valueOf(after, 'bridge_requests_total', { route, status: '200', model })).toBe(valueOf(before, 'bridge_requests_total', { route, status: '200', model }) + 1);
-    expect(valueOf(after, 'bridge_requests_total', { route, status: '404' })).toBeGreaterThan(0);
-    expect(valueOf(after, 'bridge_time_to_first_token_seconds_count', { route })).toBe(valueOf(before, 'bridge_time_to_first_token_seconds_count', { route }) + 1);
-    expect(valueOf(after, 'bridge_request_duration_seconds_count', { route, status: '200' })).toBeGreaterThan(0);
-    const runs = (samples: typeof after) => ['live', 'spare', 'cold'].reduce((n, origin) => n + valueOf(samples, 'bridge_runs_total', { origin }), 0);
-    expect(runs(after)).toBe(runs(before) + 1);
-    for (const name of ['bridge_queue_depth', 'bridge_active_runs', 'bridge_pool_spares_ready', 'bridge_live_sessions']) {
-      expect(after.some((s) => s.name === name), name).toBe(true);
-    }
-    // What only goes up is typed a counter, as its `_total` name says.
-    const text = await (await fetch(`${stack.server.url}/metrics`)).text();
-    for (const name of ['bridge_requests_total', 'bridge_runs_total', 'bridge_pool_spares_claimed_total', 'bridge_pool_claims_refused_total']) {
-      expect(text, name).toContain(`# TYPE ${name} counter`);
-    }
-    expect(valueOf(parsePrometheus(text), 'bridge_pool_spares_claimed_total', {})).toBe(stack.server.pool.stats().claimed);
-  });
-
-  test('upstream errors are counted by kind', async () => {
-    stack.fake.reply({ status: 529, body: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } });
-    const read = async () => parsePrometheus(await (await fetch(`${stack.server.url}/metrics`)).text());
-    const before = valueOf(await read(), 'bridge_upstream_errors_total', { code: 'upstream_overloaded' });
-    await ask([{ role: 'user', content: 'x' }]).catch(() => undefined);
-    expect(valueOf(await read(), 'bridge_upstream_errors_total', { code: 'upstream_overloaded' })).toBe(before + 1);
+  test("nothing of the runs is left in Claude Code's own folder: no transcripts", async () => {
+    // This stack has run cold starts, resumed histories, live sessions and tool continuations.
+    await expectNothingLeft();
   });
 });
 
-test("nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares", async () => {
-  // This file has run spares, cold starts, resumed histories, live sessions and tool continuations.
+/** Nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares. */
+async function expectNothingLeft(): Promise<void> {
   stack.server.live.close();
   const configDir = path.join(stack.home, '.claude');
   const { existsSync, readdirSync } = await import('node:fs');
@@ -411,4 +309,4 @@ test("nothing of the runs is left in Claude Code's own folder: no transcripts, n
   // there, and that folder is as empty as it started.
   expect(readdirSync(stack.workRoot)).toEqual([path.basename(stack.server.workspace.cwd)]);
   expect(readdirSync(stack.server.workspace.cwd)).toEqual([]);
-});
+}
