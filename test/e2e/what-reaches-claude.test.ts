@@ -147,6 +147,9 @@ describe('processes started ahead', () => {
       expect(ahead.server.runner.origins).toMatchObject({ cold: origins.cold + 1, prestarted: origins.prestarted + 1 });
       expect(comparable(prestarted)).toEqual(comparable(cold));
       expect((prestarted.tools ?? []).map((t) => t.name)).toContain('mcp__client__get_weather');
+      // No replacement is wanted (the next test forgets this configuration): it would start once the results are
+      // due, and the process taken is a live session now, which forgetting leaves alone.
+      ahead.server.prestarted.forgetLearned();
       // Its answer ended in a tool call: the same process takes the results.
       const results = await sent(() => chat.results(['25C, sunny']), ahead);
       expect(ahead.server.runner.origins).toMatchObject({ prestarted: origins.prestarted + 1, live: origins.live + 1 });
