@@ -1,29 +1,41 @@
 import type { SpareProcess } from '@anthropic-ai/claude-agent-sdk';
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import { ProcessRegistry } from '../../src/claude/process-registry.js';
-import { SparePool } from '../../src/claude/spare-pool.js';
+import type { SparePool } from '../../src/claude/spare-pool.js';
 import { silentLogger } from '../../src/logger.js';
 
 // When the spare pool starts a Claude Code process: its own rules, checked
 // with starts the test completes itself. That a spare is a real process that
 // comes up, serves a claim as a cold start would, and is replaced when it died
 // or the login changed is test/e2e/pool.test.ts.
-const starts = vi.hoisted(() => [] as Array<{ up: () => void; closed: boolean }>);
-vi.mock('@anthropic-ai/claude-agent-sdk', () => ({
-  prewarm: () =>
-    new Promise<SpareProcess>((resolve) => {
-      const start = {
-        closed: false,
-        up: () => resolve({ close: () => void (start.closed = true), exited: new Promise(() => {}) } as unknown as SpareProcess),
-      };
-      starts.push(start);
-    }),
-}));
+const starts: Array<{ up: () => void; closed: boolean }> = [];
+function prewarm(): Promise<SpareProcess> {
+  return new Promise<SpareProcess>((resolve) => {
+    const start = {
+      closed: false,
+      up: () => resolve({ close: () => void (start.closed = true), exited: new Promise(() => {}) } as Partial<SpareProcess> as SpareProcess),
+    };
+    starts.push(start);
+  });
+}
+
+// The fast tier's files share their workers' modules: the pool is loaded
+// afresh here, with the stand-in, and the SDK given back after.
+let Pool: typeof SparePool;
+beforeAll(async () => {
+  vi.resetModules();
+  vi.doMock('@anthropic-ai/claude-agent-sdk', () => ({ prewarm }));
+  ({ SparePool: Pool } = await import('../../src/claude/spare-pool.js'));
+});
+afterAll(() => {
+  vi.doUnmock('@anthropic-ai/claude-agent-sdk');
+  vi.resetModules();
+});
 
 let pool: SparePool;
 beforeEach(() => {
   starts.length = 0;
-  pool = new SparePool({ size: 1, idleMs: 60_000, options: () => ({}), fingerprint: () => 'same' }, new ProcessRegistry(), silentLogger());
+  pool = new Pool({ size: 1, idleMs: 60_000, options: () => ({}), fingerprint: () => 'same' }, new ProcessRegistry(), silentLogger());
 });
 afterEach(async () => {
   for (const start of starts) start.up();
