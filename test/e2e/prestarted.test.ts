@@ -1,4 +1,3 @@
-import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { residentBytes } from '../../src/claude/process-memory.js';
 import { alive, waitForNoRuns } from '../support/processes.js';
@@ -36,17 +35,13 @@ const prestartedPids = () => stack.server.registry.list().filter((e) => e.role =
 /** Every configuration that is wanted has its process up, and none is starting. */
 const settled = (ready: number) => until(() => stack.server.prestarted.stats().ready === ready && stack.server.prestarted.stats().warming === 0);
 
-const tools: OpenAI.ChatCompletionTool[] = [
-  { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },
-];
-const newConversation = (system: string, text: string, extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>
+const newConversation = (system: string, text: string) =>
   stack.openai.chat.completions.create({
     model: 'sonnet',
     messages: [
       { role: 'system', content: system },
       { role: 'user', content: text },
     ],
-    ...extra,
   });
 
 describe('sessions started before they are asked for', () => {
@@ -80,22 +75,8 @@ describe('sessions started before they are asked for', () => {
     expect(prestartedPids()).not.toContain(first);
   });
 
-  test("an agent's second new conversation with the same configuration is served by a process started for it", async () => {
-    const origins = { ...stack.server.runner.origins };
-    const system = 'You are a weather agent.';
-    await newConversation(system, 'Weather in Paris?', { tools, reasoning_effort: 'low' });
-    expect(stack.server.runner.origins.cold).toBe(origins.cold + 1);
-    // The default configuration and this one.
-    await settled(2);
-    const ready = prestartedPids();
-    const answer = await newConversation(system, 'Weather in Rome?', { tools, reasoning_effort: 'low' });
-    expect(answer.choices[0]!.message.content).toBe('Echo: Weather in Rome?');
-    expect(stack.server.runner.origins).toMatchObject({ cold: origins.cold + 1, prestarted: origins.prestarted + 1 });
-    // It came from one of the processes that were waiting, and no other process was started for it.
-    expect(stack.fake.lastRequest.body.tools?.map((t) => t.name)).toContain('mcp__client__get_weather');
-    await settled(2);
-    expect(ready.filter(alive)).toHaveLength(1);
-  });
+  // An agent's second new conversation with the same configuration (tools and all) is served by a process
+  // started for it, sending Claude what a cold start sends: what-reaches-claude.test.ts, for each API.
 
   test('the memory budget is respected: the most recent configurations are kept, the default one first, and the oldest give way', async () => {
     const configurations = ['You are A.', 'You are B.', 'You are C.'];
