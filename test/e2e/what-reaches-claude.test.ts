@@ -47,9 +47,9 @@ async function sent(send: () => Promise<unknown>, on: Stack = stack): Promise<Me
   return requests[0]!.body;
 }
 
-/** Claude Code's configuration folder as each of this stack's processes has it, read while Claude is being asked. */
-function configFolders(): string[] {
-  return processesWithHome(stack.home).flatMap((pid) => {
+/** Claude Code's configuration folder as each of a stack's processes has it. */
+function configFolders(on: Stack = stack): string[] {
+  return processesWithHome(on.home).flatMap((pid) => {
     try {
       const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       return env.filter((v) => v.startsWith('CLAUDE_CONFIG_DIR=')).map((v) => v.slice('CLAUDE_CONFIG_DIR='.length));
@@ -113,6 +113,10 @@ describe('processes started ahead', () => {
     const warm = await sent(ask, ahead);
     expect(ahead.server.runner.origins.spare).toBe(origins.spare + 1);
     await prestartedReady();
+    // Spares and pre-started sessions run on the user's own Claude Code folder too.
+    const folders = configFolders(ahead);
+    expect(folders.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(folders)).toEqual(new Set([path.join(ahead.home, '.claude')]));
     const prestarted = await sent(ask, ahead);
     expect(ahead.server.runner.origins.prestarted).toBe(origins.prestarted + 1);
     // Nothing ready for this request, and nothing started meanwhile (as while another request starts cold).
