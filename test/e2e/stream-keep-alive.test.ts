@@ -1,6 +1,6 @@
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Reply } from '../support/fake-anthropic.js';
+import { lastUserText, type Reply } from '../support/fake-anthropic.js';
 import { startReverseProxy, type ReverseProxy } from '../support/reverse-proxy.js';
 import { useStack } from '../support/stack.js';
 
@@ -59,7 +59,7 @@ function release(): { promise: Promise<void>; resolve: () => void } {
 
 interface Api {
   path: string;
-  body: Record<string, unknown>;
+  body(prompt: string): Record<string, unknown>;
   /** The text token an event carries, if any. */
   token(event: string | undefined, data: string): string | undefined;
   keepAlive(event: string | undefined, comment: boolean): boolean;
@@ -71,7 +71,7 @@ interface Api {
 const APIS: Record<string, Api> = {
   'chat completions': {
     path: '/v1/chat/completions',
-    body: { model: 'sonnet', stream: true, messages: [{ role: 'user', content: 'write a lot' }] },
+    body: (prompt) => ({ model: 'sonnet', stream: true, messages: [{ role: 'user', content: prompt }] }),
     token: (_e, data) => (data === '[DONE]' ? undefined : (JSON.parse(data).choices?.[0]?.delta?.content as string | undefined)),
     keepAlive: (_e, comment) => comment,
     ended: (_e, data) => data === '[DONE]',
@@ -79,7 +79,7 @@ const APIS: Record<string, Api> = {
   },
   responses: {
     path: '/v1/responses',
-    body: { model: 'sonnet', stream: true, input: 'write a lot' },
+    body: (prompt) => ({ model: 'sonnet', stream: true, input: prompt }),
     token: (event, data) => (event === 'response.output_text.delta' ? (JSON.parse(data).delta as string) : undefined),
     keepAlive: (_e, comment) => comment,
     ended: (event) => event === 'response.completed',
@@ -87,7 +87,7 @@ const APIS: Record<string, Api> = {
   },
   'anthropic messages': {
     path: '/v1/messages',
-    body: { model: 'sonnet', stream: true, max_tokens: 64_000, messages: [{ role: 'user', content: 'write a lot' }] },
+    body: (prompt) => ({ model: 'sonnet', stream: true, max_tokens: 64_000, messages: [{ role: 'user', content: prompt }] }),
     token: (event, data) => (event === 'content_block_delta' ? (JSON.parse(data).delta.text as string | undefined) : undefined),
     keepAlive: (event) => event === 'ping',
     ended: (event) => event === 'message_stop',
@@ -97,73 +97,83 @@ const APIS: Record<string, Api> = {
 
 const tokens = Array.from({ length: TOKENS }, (_, i) => `w${i} `);
 
-describe('streams through a reverse proxy (nginx: default buffering) with a short read timeout', () => {
-  test.each(Object.keys(APIS))('%s: survives silences longer than the timeout, and tokens arrive as they come', async (name) => {
-    const api = APIS[name]!;
-    const thinking = release();
-    const pause = release();
-    // message_start, the thinking block's start: silence. Then thinking, its
-    // signature and end, the text block's start, and PAUSE_AFTER_TOKEN tokens: silence again.
-    const reply: Reply = {
-      blocks: [{ type: 'thinking', thinking: ['Considering.'] }, { type: 'text', text: tokens }],
-      usage: { output_tokens: TOKENS },
-      // Claude writes a long answer over time; a single burst of 10,000 events would only measure how fast a backlog drains.
-      pace: { events: 200, ms: 10 },
-      holds: [
-        { afterEvents: 2, until: thinking.promise },
-        { afterEvents: 6 + PAUSE_AFTER_TOKEN, until: pause.promise },
-      ],
-    };
-    stack.fake.reply(reply);
+/** One API's long answer through the proxy, its silences ended by the keep-alives this client sees. */
+async function throughProxy(name: string, answers: Map<string, Reply>): Promise<void> {
+  const api = APIS[name]!;
+  const prompt = `write a lot (${name})`;
+  const thinking = release();
+  const pause = release();
+  // message_start, the thinking block's start: silence. Then thinking, its
+  // signature and end, the text block's start, and PAUSE_AFTER_TOKEN tokens: silence again.
+  answers.set(prompt, {
+    blocks: [{ type: 'thinking', thinking: ['Considering.'] }, { type: 'text', text: tokens }],
+    usage: { output_tokens: TOKENS },
+    // Claude writes a long answer over time; a single burst of 10,000 events would only measure how fast a backlog drains.
+    pace: { events: 200, ms: 10 },
+    holds: [
+      { afterEvents: 2, until: thinking.promise },
+      { afterEvents: 6 + PAUSE_AFTER_TOKEN, until: pause.promise },
+    ],
+  });
 
-    const seen = { status: 0, keepAlives: 0, tokens: [] as string[], ended: false, failed: '', events: 0 };
-    const watch = new Watch();
-    const parser = createParser({
-      onEvent: (message) => {
-        seen.events++;
-        if (api.keepAlive(message.event, false)) seen.keepAlives++;
-        const token = api.token(message.event, message.data);
-        if (token) seen.tokens.push(token);
-        if (api.ended(message.event, message.data)) seen.ended = true;
-        if (api.failed(message.event, message.data)) seen.failed = message.data;
-        watch.changed();
-      },
-      onComment: () => {
-        if (api.keepAlive(undefined, true)) seen.keepAlives++;
-        watch.changed();
-      },
-    });
-    const reading = (async () => {
-      const res = await fetch(`${proxy!.url}${api.path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': 'unused' },
-        body: JSON.stringify(api.body),
-      });
-      seen.status = res.status;
-      const decoder = new TextDecoder();
-      for await (const chunk of res.body!) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+  const seen = { status: 0, keepAlives: 0, tokens: [] as string[], ended: false, failed: '', events: 0 };
+  const watch = new Watch();
+  const parser = createParser({
+    onEvent: (message) => {
+      seen.events++;
+      if (api.keepAlive(message.event, false)) seen.keepAlives++;
+      const token = api.token(message.event, message.data);
+      if (token) seen.tokens.push(token);
+      if (api.ended(message.event, message.data)) seen.ended = true;
+      if (api.failed(message.event, message.data)) seen.failed = message.data;
       watch.changed();
-    })();
-    const state = () => JSON.stringify({ ...seen, tokens: seen.tokens.length });
+    },
+    onComment: () => {
+      if (api.keepAlive(undefined, true)) seen.keepAlives++;
+      watch.changed();
+    },
+  });
+  const reading = (async () => {
+    const res = await fetch(`${proxy!.url}${api.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'unused' },
+      body: JSON.stringify(api.body(prompt)),
+    });
+    seen.status = res.status;
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body!) parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    watch.changed();
+  })();
+  const state = () => `${name}: ${JSON.stringify({ ...seen, tokens: seen.tokens.length })}`;
 
-    // The silent thinking phase: the stream has started and keep-alives get through the proxy.
-    await watch.until(() => seen.keepAlives >= KEEP_ALIVES_PER_SILENCE, 'keep-alives during the thinking phase', state);
-    expect(seen.status).toBe(200);
-    expect(seen.tokens).toHaveLength(0);
-    thinking.resolve();
+  // The silent thinking phase: the stream has started and keep-alives get through the proxy.
+  await watch.until(() => seen.keepAlives >= KEEP_ALIVES_PER_SILENCE, `${name}: keep-alives during the thinking phase`, state);
+  expect(seen.status, name).toBe(200);
+  expect(seen.tokens, name).toHaveLength(0);
+  thinking.resolve();
 
-    // Half the answer reaches the client while Claude is still pausing: nothing is held back by the proxy.
-    await watch.until(() => seen.tokens.length >= PAUSE_AFTER_TOKEN, `the first ${PAUSE_AFTER_TOKEN} tokens before the pause ends`, state);
-    expect(seen.tokens).toHaveLength(PAUSE_AFTER_TOKEN);
-    const keepAlivesBeforePause = seen.keepAlives;
-    await watch.until(() => seen.keepAlives >= keepAlivesBeforePause + KEEP_ALIVES_PER_SILENCE, 'keep-alives during the pause', state);
-    expect(seen.tokens).toHaveLength(PAUSE_AFTER_TOKEN);
-    pause.resolve();
+  // Half the answer reaches the client while Claude is still pausing: nothing is held back by the proxy.
+  await watch.until(() => seen.tokens.length >= PAUSE_AFTER_TOKEN, `${name}: the first ${PAUSE_AFTER_TOKEN} tokens before the pause ends`, state);
+  expect(seen.tokens, name).toHaveLength(PAUSE_AFTER_TOKEN);
+  const keepAlivesBeforePause = seen.keepAlives;
+  await watch.until(() => seen.keepAlives >= keepAlivesBeforePause + KEEP_ALIVES_PER_SILENCE, `${name}: keep-alives during the pause`, state);
+  expect(seen.tokens, name).toHaveLength(PAUSE_AFTER_TOKEN);
+  pause.resolve();
 
-    await reading;
-    expect(seen.failed).toBe('');
-    expect(seen.ended).toBe(true);
-    expect(seen.tokens.join('')).toBe(tokens.join(''));
+  await reading;
+  expect(seen.failed, name).toBe('');
+  expect(seen.ended, name).toBe(true);
+  expect(seen.tokens.join(''), name).toBe(tokens.join(''));
+}
+
+describe('streams through a reverse proxy (nginx: default buffering) with a short read timeout', () => {
+  // The three APIs side by side, each answer told apart by its prompt: the
+  // silences are most of this test's time, and nothing in them depends on the
+  // other streams (each has its own connection through the proxy).
+  test('chat completions, responses and anthropic messages each survive silences longer than the timeout, and tokens arrive as they come', async () => {
+    const answers = new Map<string, Reply>();
+    stack.fake.setHandler((request) => answers.get(lastUserText(request.body)) ?? { status: 500, body: { error: 'no answer scripted' } });
+    await Promise.all(Object.keys(APIS).map((name) => throughProxy(name, answers)));
   }, 240_000);
 });
 
@@ -191,7 +201,7 @@ describe('a stream slow to start', () => {
       const res = await fetch(`${stack.server.url}${api.path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(api.body),
+        body: JSON.stringify(api.body('write a lot')),
       });
       seen.status = res.status;
       watch.changed();
