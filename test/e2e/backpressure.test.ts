@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { expect, test } from 'vitest';
 import { useStack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 // A client that stops reading must not make the bridge buffer the answer:
 // the bridge stops reading from Claude Code, whose output waits in the pipe
@@ -13,14 +14,6 @@ const piece = (i: number) => `${String(i).padStart(5, '0')}${'x'.repeat(8_000 - 
 
 /** Bytes of Claude Code's output the bridge has read so far. */
 const readFromClaude = () => stack.server.registry.list().reduce((sum, entry) => sum + entry.outputBytes, 0);
-
-async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Wait until the bridge has stopped reading: its count stays the same for
@@ -34,7 +27,7 @@ async function readingStopped(quietMs = 2_000): Promise<number> {
     const now = readFromClaude();
     if (now !== last) [last, since] = [now, Date.now()];
     return Date.now() - since >= quietMs;
-  }, 'the bridge stops reading from Claude Code');
+  }, 'the bridge stops reading from Claude Code', 60_000);
   return last;
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { BRIDGE_CLI, LiveProcess, fakeClaudeEnv } from '../support/cli-process.js';
 import { FakeAnthropic } from '../support/fake-anthropic.js';
 import { descendants, running } from '../support/processes.js';
+import { until } from '../support/wait.js';
 
 // A bridge killed outright (SIGKILL, the out-of-memory killer) runs no
 // cleanup: its Claude Code processes must end by themselves, and the next
@@ -28,14 +29,6 @@ function startBridge(): LiveProcess {
   return new LiveProcess(process.execPath, [BRIDGE_CLI, '--port', '0', '--work-root', workRoot, '--pool-size', '1'], fakeClaudeEnv(fake.url, home));
 }
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 test('after SIGKILL its Claude Code processes end at once, mid-answer; the next start removes its transcripts, and only those', async () => {
   // An answer that would take a minute to stream.
   fake.reply({ blocks: [{ type: 'text', text: Array.from({ length: 600 }, (_, i) => `word${i} `) }], delayMs: 100 });
@@ -57,7 +50,7 @@ test('after SIGKILL its Claude Code processes end at once, mid-answer; the next 
   });
   const reader = res.body!.getReader();
   await reader.read();
-  await waitUntil(() => fake.messageRequests.length === 1, 'Claude Code is answering');
+  await until(() => fake.messageRequests.length === 1, 'Claude Code is answering');
   const children = descendants(first.child.pid!);
   expect(children.length).toBeGreaterThan(0);
   const projects = path.join(home, '.claude', 'projects');
@@ -66,7 +59,7 @@ test('after SIGKILL its Claude Code processes end at once, mid-answer; the next 
 
   first.child.kill('SIGKILL');
   await first.exited;
-  await waitUntil(() => children.every((pid) => !running(pid)), 'the Claude Code processes are gone', 5_000);
+  await until(() => children.every((pid) => !running(pid)), 'the Claude Code processes are gone', 5_000);
   await reader.cancel().catch(() => undefined);
   // The answer was abandoned, not streamed on to its end for nobody.
   expect(fake.finishedMessages).toEqual([]);

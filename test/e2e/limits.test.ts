@@ -2,6 +2,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { scriptedHandler } from '../support/scripted.js';
 import { useStack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 // What a client's leaving does to its Claude Code process. The queue and the concurrency limit are the
 // bridge's own code, tested in memory (test/inmemory/limits.test.ts); that each of several concurrent
@@ -23,13 +24,6 @@ const post = (prompt: string, init: RequestInit = {}) =>
   fetch(url(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(prompt), ...init });
 
 // Deadlines only bound a failure: a loaded machine may take seconds per Claude Code start.
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('cancellation', () => {
   test('a client that disconnects mid-stream ends its Claude Code process within seconds', async () => {
@@ -46,9 +40,9 @@ describe('cancellation', () => {
     expect(pids).toHaveLength(1);
     leaving.abort();
     const started = Date.now();
-    await until(() => !alive(pids[0]!), 3000);
+    await until(() => !alive(pids[0]!), 'its Claude Code process ended', 3000);
     expect(Date.now() - started).toBeLessThan(3000);
-    await until(() => stack.server.limiter.stats().active === 0, 2000);
+    await until(() => stack.server.limiter.stats().active === 0, 'its slot given back', 2000);
     // The answer was not read to its end upstream either.
     expect(stack.fake.finishedMessages).toEqual([]);
   });
@@ -60,7 +54,7 @@ describe('cancellation', () => {
     const pids = runPids();
     leaving.abort();
     expect(await pending).toBe('aborted');
-    await until(() => !alive(pids[0]!), 3000);
-    await until(() => stack.server.limiter.stats().active === 0, 2000);
+    await until(() => !alive(pids[0]!), 'its Claude Code process ended', 3000);
+    await until(() => stack.server.limiter.stats().active === 0, 'its slot given back', 2000);
   });
 });

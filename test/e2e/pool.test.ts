@@ -7,6 +7,7 @@ import { alive, waitForNoRuns } from '../support/processes.js';
 import { parsePrometheus, valueOf } from '../support/prometheus.js';
 import { plainRequest } from '../../src/core/types.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 // Two stacks, one after the other: the spare pool's, and one without a pool
 // for the live sessions (with a pool, every first turn they ask would claim
@@ -32,14 +33,6 @@ beforeEach(async () => {
   stack.fake.reset();
   await waitForNoRuns(stack.server.registry);
 });
-
-async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const spareReady = () => until(() => stack.server.pool.stats().ready === 1);
 const ask = (messages: OpenAI.ChatCompletionMessageParam[], extra: Partial<OpenAI.ChatCompletionCreateParamsNonStreaming> = {}) =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { residentBytes } from '../../src/claude/process-memory.js';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 // Two to three Claude Code processes' worth (each holds about 150 MB resident here): fewer than the
 // configurations the budget test asks for, so that some must give way.
@@ -22,14 +23,6 @@ beforeEach(async () => {
   stack.fake.reset();
   await waitForNoRuns(stack.server.registry);
 });
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const prestartedPids = () => stack.server.registry.list().filter((e) => e.role === 'prestarted').map((e) => e.pid);
 /** Every configuration that is wanted has its process up, and none is starting. */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FakeAnthropic, lastUserText } from '../support/fake-anthropic.js';
 import { processesWithHome } from '../support/processes.js';
 import { scriptedHandler } from '../support/scripted.js';
+import { until } from '../support/wait.js';
 
 /** The built server, run as its own process the way users start it, stopped with signals. */
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -124,15 +125,6 @@ async function streamUntilFirstChunk(url: string, prompt: string): Promise<{ res
     }
   })();
   return { rest };
-}
-
-/** Wait for a condition a running process brings about (a loaded machine may take its time). */
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test('SIGTERM: no new connections, the running answer completes, the process exits cleanly with no child left', async () => {

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, test } from 'vitest';
 import type { RunSpec } from '../../src/core/ports.js';
 import { jsonOf } from '../support/http.js';
 import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { until } from '../support/wait.js';
 
 // The concurrency limit and the queue in front of it are the bridge's own
 // (src/core/limiter.ts and the pipeline around it): tested here with runs that
@@ -14,14 +15,6 @@ function gate(): { promise: Promise<void>; open: () => void } {
   let open!: () => void;
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** The client's last words in a run's request. */
@@ -97,7 +90,7 @@ describe('concurrency and the queue', () => {
     await until(() => bridge.limiter.stats().queued === 1);
     leaving.abort();
     // Its place is given up while both slots are still taken, not when one frees.
-    await until(() => bridge.limiter.stats().queued === 0, 1000);
+    await until(() => bridge.limiter.stats().queued === 0, 'the queue timed out', 1000);
     expect(bridge.limiter.stats().active).toBe(2);
     await gone;
     held.open();

@@ -2,6 +2,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { RunSpec } from '../../src/core/ports.js';
 import { IGNORED_HEADER } from '../../src/http/ignored-header.js';
 import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { until } from '../support/wait.js';
 
 // Every way a request can fail, on each API, with one run at a time so that
 // most requests wait in the queue first: a request that fails must give back
@@ -37,14 +38,6 @@ const path: Record<Api, string> = { chat: '/v1/chat/completions', messages: '/v1
 async function post(api: Api, body: unknown): Promise<{ status: number; headers: Headers; text: string }> {
   const res = await bridge.post(path[api], body, { 'anthropic-version': '2023-06-01' });
   return { status: res.status, headers: res.headers, text: await res.text() };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 function expectSlotsFree(): void {
