@@ -1,19 +1,13 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
-import { beforeAll, beforeEach, expect, test } from 'vitest';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { expect, test } from 'vitest';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { recording } from '../support/recordings.js';
 
 // The Anthropic Messages answer as Anthropic's own SDK declares it, for runs
 // recorded from the real Claude Code: every field present (null where the
 // bridge cannot know it), and the input usage where Anthropic's clients read it.
-let bridge: InMemoryBridge;
-let anthropic: Anthropic;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ anthropic } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, anthropic } = useInMemoryBridge();
 
 test("a message carries every field its SDK declares, null where unknown", async () => {
   // Claude's text and two calls of the client's tools, as Claude Code reported them.

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { describe, expect, test } from 'vitest';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { readSse } from '../support/sse.js';
 
@@ -9,13 +9,7 @@ import { readSse } from '../support/sse.js';
 // SSE framing and the openai client's stream helper. A real run's answer and
 // usage, and tokens relayed as they arrive, are checked with Claude Code
 // (test/e2e/chat-completions.test.ts).
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 const hello: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hello' }];
 

@@ -1,19 +1,13 @@
 import type OpenAI from 'openai';
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { BridgeRequest } from '../../src/core/types.js';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 
 // How a Chat Completions conversation becomes the turns and system prompt a
 // run is started with, case by case. That those turns then reach Claude's API
 // as they are is the real Claude Code's part: test/e2e/conversation.test.ts
 // sends them all at once through it.
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 /** The request the run was started with, for these messages. */
 async function runFor(messages: OpenAI.ChatCompletionMessageParam[]): Promise<BridgeRequest> {

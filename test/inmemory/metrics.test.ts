@@ -1,18 +1,11 @@
-import type OpenAI from 'openai';
-import { beforeAll, beforeEach, expect, test } from 'vitest';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { expect, test } from 'vitest';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { parsePrometheus, valueOf } from '../support/prometheus.js';
 
 // /metrics as Prometheus reads it, moving as requests are served, for runs
 // replayed from the real Claude Code. That the pool's claim counter follows
 // its real spares is test/e2e/pool.test.ts.
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 const read = async () => parsePrometheus(await (await bridge.request('/metrics')).text());
 const ask = (content: string) => openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content }] });

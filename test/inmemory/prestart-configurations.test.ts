@@ -1,9 +1,9 @@
 import type OpenAI from 'openai';
-import { beforeAll, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { planExtraBody } from '../../src/claude/extra-body.js';
 import { prestartRecipe } from '../../src/claude/run-options.js';
 import type { RunSpec } from '../../src/core/ports.js';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 
 // Which process started ahead may serve a request: the one whose
 // configuration key is the request's, as the runner asks for it (a
@@ -11,13 +11,7 @@ import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support
 // prestartRecipe). Here, the key of each request as the HTTP stack hands it to
 // the runner; that a process started for a configuration serves the next
 // request with it is test/e2e/prestarted.test.ts.
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 const tools: OpenAI.ChatCompletionTool[] = [
   { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } },

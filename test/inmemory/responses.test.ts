@@ -1,8 +1,8 @@
 import type OpenAI from 'openai';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { inMemoryBridge, useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
 
 // The Responses API as the client sees it for runs recorded from the real
@@ -11,13 +11,7 @@ import { assertResponseStreamEvent, assertSchema } from '../support/openai-schem
 // reaches Claude (instructions, history, previous_response_id, tool outputs,
 // item references) is checked with the real Claude Code in
 // test/e2e/responses.test.ts.
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 /** Every event of a streamed response, each checked against the official schemas. */
 async function collect(stream: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>): Promise<OpenAI.Responses.ResponseStreamEvent[]> {

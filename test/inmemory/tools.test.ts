@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { describe, expect, test } from 'vitest';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
 
 // What Chat Completions answers for tool calls, structured output, thinking
@@ -8,13 +8,7 @@ import { assertSchema } from '../support/openai-schema.js';
 // bridge asks Claude Code to run for the request's settings. What reaches
 // Claude's API (tool definitions, history, tool_choice, output limits, effort)
 // is checked with the real Claude Code in test/e2e/tools.test.ts.
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 const weatherTool: OpenAI.ChatCompletionTool = {
   type: 'function',

@@ -1,7 +1,6 @@
-import type OpenAI from 'openai';
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
-import { inMemoryBridge, officialClients, type InMemoryBridge } from '../support/in-memory-bridge.js';
+import { useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { readSse } from '../support/sse.js';
 
@@ -11,13 +10,7 @@ import { readSse } from '../support/sse.js';
 // error, never assistant text. What only the real Claude Code shows (a 401
 // ending its retries at once, a cut stream through a live process) stays
 // end-to-end (test/e2e/upstream-errors.test.ts).
-let bridge: InMemoryBridge;
-let openai: OpenAI;
-beforeAll(async () => {
-  bridge = await inMemoryBridge();
-  ({ openai } = officialClients(bridge));
-});
-beforeEach(() => bridge.runner.reset());
+const { bridge, openai } = useInMemoryBridge();
 
 const ask = () => openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] });
 

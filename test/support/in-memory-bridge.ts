@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Hono } from 'hono';
 import OpenAI from 'openai';
+import { beforeAll, beforeEach } from 'vitest';
 import { wireApp } from '../../src/app-wiring.js';
 import { ModelCatalog } from '../../src/claude/model-catalog.js';
 import { LiveSessions } from '../../src/claude/live-sessions.js';
@@ -118,5 +119,35 @@ export async function inMemoryBridge(options: InMemoryOptions = {}): Promise<InM
     request,
     post: (path, body, headers = {}) =>
       request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  };
+}
+
+/** A stand-in that reaches the object `current` returns, once there is one (inside tests and hooks). */
+function whenWired<T extends object>(current: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      const wired = current();
+      if (!wired) throw new Error('the in-memory bridge is not wired yet (use it inside tests and hooks)');
+      return wired[property as keyof T];
+    },
+  });
+}
+
+/**
+ * The in-memory bridge for one test file, as `useStack` is for end-to-end
+ * files: wired before its first test with the official clients pointed at it,
+ * and what its runs replay reset before each test.
+ */
+export function useInMemoryBridge(options: InMemoryOptions = {}): { bridge: InMemoryBridge; openai: OpenAI; anthropic: Anthropic } {
+  let wired: { bridge: InMemoryBridge; openai: OpenAI; anthropic: Anthropic } | undefined;
+  beforeAll(async () => {
+    const bridge = await inMemoryBridge(options);
+    wired = { bridge, ...officialClients(bridge) };
+  });
+  beforeEach(() => wired?.bridge.runner.reset());
+  return {
+    bridge: whenWired(() => wired?.bridge),
+    openai: whenWired(() => wired?.openai),
+    anthropic: whenWired(() => wired?.anthropic),
   };
 }
