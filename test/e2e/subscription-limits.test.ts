@@ -3,7 +3,7 @@ import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import type { ErrorReply, Reply } from '../support/fake-anthropic.js';
-import { jsonOf } from '../support/http.js';
+import { clientError, headerOf, jsonOf } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { parsePrometheus, valueOf } from '../support/prometheus.js';
 import { useStack } from '../support/stack.js';
@@ -58,24 +58,6 @@ const APIS: Record<string, () => Promise<unknown>> = {
     }),
 };
 
-interface Caught {
-  status: number;
-  error: { error?: { code?: string; message?: string; type?: string }; type?: string; message?: string } & Record<string, unknown>;
-  headers: Headers | Record<string, string>;
-}
-
-async function failureOf(call: () => Promise<unknown>): Promise<Caught> {
-  try {
-    await call();
-  } catch (err) {
-    return err as Caught;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const header = (headers: Headers | Record<string, string>, name: string): string | null | undefined =>
-  headers instanceof Headers ? headers.get(name) : headers[name];
-
 /** What the bridge did for one client call: how many requests it saw and how many Claude Code runs it started. */
 function counters(): { requests: number; runs: number } {
   const origins = stack.server.runner.origins;
@@ -97,7 +79,7 @@ describe("Anthropic's usage-policy answers reach every API as their own error, n
     test(`${answer.code} on ${api}`, async () => {
       stack.fake.reply(answer.reply);
       const before = counters();
-      const err = await failureOf(APIS[api]!);
+      const err = await clientError(APIS[api]!);
       expect(err.status).toBe(answer.status);
       const message = api === 'anthropic messages' ? (err.error.error as { message: string }).message : err.error.message!;
       // Anthropic's words and request id, verbatim, then whose decision it is.
@@ -110,8 +92,8 @@ describe("Anthropic's usage-policy answers reach every API as their own error, n
         expect(err.error.code).toBe(answer.code);
         assertSchema('ErrorResponse', { error: err.error });
       }
-      expect(header(err.headers, 'x-should-retry')).toBe('false');
-      expect(header(err.headers, 'x-claude-code-bridge-upstream-request-id')).toBe(REQUEST_ID);
+      expect(headerOf(err.headers, 'x-should-retry')).toBe('false');
+      expect(headerOf(err.headers, 'x-claude-code-bridge-upstream-request-id')).toBe(REQUEST_ID);
       // One client request, one Claude Code run: neither the client nor the bridge tried again.
       expect(counters()).toEqual({ requests: before.requests + 1, runs: before.runs + 1 });
       // Claude Code re-sends a 400 at once, at most twice more, within its one run.

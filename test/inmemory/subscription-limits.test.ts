@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import OpenAI from 'openai';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { jsonOf } from '../support/http.js';
+import { clientError, headerOf, jsonOf } from '../support/http.js';
 import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
 import { recording } from '../support/recordings.js';
@@ -54,30 +54,12 @@ const APIS: Record<string, () => Promise<unknown>> = {
   'anthropic messages': () => clients().anthropic.messages.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }),
 };
 
-interface Caught {
-  status: number;
-  error: { error?: { code?: string; message?: string; type?: string }; type?: string; message?: string } & Record<string, unknown>;
-  headers: Headers | Record<string, string>;
-}
-
-async function failureOf(call: () => Promise<unknown>): Promise<Caught> {
-  try {
-    await call();
-  } catch (err) {
-    return err as Caught;
-  }
-  throw new Error('expected the call to fail');
-}
-
-const header = (headers: Headers | Record<string, string>, name: string): string | null | undefined =>
-  headers instanceof Headers ? headers.get(name) : headers[name];
-
 describe("Anthropic's usage-policy answers reach every API as their own error, never retried", () => {
   for (const answer of POLICY_ANSWERS) {
     test.each(Object.keys(APIS))(`${answer.code} on %s`, async (api) => {
       bridge.runner.play({ recording: answer.recording });
       const requestsBefore = bridge.activity.totalCount;
-      const err = await failureOf(APIS[api]!);
+      const err = await clientError(APIS[api]!);
       expect(err.status).toBe(answer.status);
       const message = api === 'anthropic messages' ? (err.error.error as { message: string }).message : err.error.message!;
       // Anthropic's words and request id, verbatim, then whose decision it is.
@@ -90,8 +72,8 @@ describe("Anthropic's usage-policy answers reach every API as their own error, n
         expect(err.error.code).toBe(answer.code);
         assertSchema('ErrorResponse', { error: err.error });
       }
-      expect(header(err.headers, 'x-should-retry')).toBe('false');
-      expect(header(err.headers, 'x-claude-code-bridge-upstream-request-id')).toBe(REQUEST_ID);
+      expect(headerOf(err.headers, 'x-should-retry')).toBe('false');
+      expect(headerOf(err.headers, 'x-claude-code-bridge-upstream-request-id')).toBe(REQUEST_ID);
       // One client request, one run: neither the client nor the bridge tried again.
       expect(bridge.activity.totalCount).toBe(requestsBefore + 1);
       expect(bridge.runner.runs).toHaveLength(1);
