@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { useInMemoryBridge } from '../support/in-memory-bridge.js';
-import { assertSchema } from '../support/openai-schema.js';
+import { assertSchema, chunksOf } from '../support/openai-schema.js';
 import { readSse } from '../support/sse.js';
 
 // Chat Completions as the client sees it for runs recorded from the real
@@ -12,15 +12,6 @@ import { readSse } from '../support/sse.js';
 const { bridge, openai } = useInMemoryBridge();
 
 const hello: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hello' }];
-
-async function chunksOf(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<OpenAI.ChatCompletionChunk[]> {
-  const chunks: OpenAI.ChatCompletionChunk[] = [];
-  for await (const chunk of stream) {
-    assertSchema('CreateChatCompletionStreamResponse', chunk);
-    chunks.push(chunk);
-  }
-  return chunks;
-}
 
 describe('non-streaming', () => {
   test('maps max_tokens to length and refusal to content_filter', async () => {

@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { useInMemoryBridge } from '../support/in-memory-bridge.js';
-import { assertSchema } from '../support/openai-schema.js';
+import { assertSchema, chunksOf } from '../support/openai-schema.js';
 
 // What Chat Completions answers for tool calls, structured output, thinking
 // and stop sequences in runs recorded from the real Claude Code, and what the
@@ -23,15 +23,6 @@ const timeTool: OpenAI.ChatCompletionTool = {
   function: { name: 'get_time', description: 'Time in a zone', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
 };
 const question: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
-
-async function chunksOf(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<OpenAI.ChatCompletionChunk[]> {
-  const chunks: OpenAI.ChatCompletionChunk[] = [];
-  for await (const chunk of stream) {
-    assertSchema('CreateChatCompletionStreamResponse', chunk);
-    chunks.push(chunk);
-  }
-  return chunks;
-}
 
 describe('function calling', () => {
   test('text before the calls is the content; several calls come back together, under call_ ids from Claude\'s', async () => {

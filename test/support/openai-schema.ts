@@ -1,3 +1,4 @@
+import type OpenAI from 'openai';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -52,4 +53,14 @@ export function assertResponseStreamEvent(event: { type: string }): void {
   if (!name) throw new Error(`${event.type} is not a Responses stream event type`);
   assertSchema(name, event);
   assertSchema('ResponseStreamEvent', event);
+}
+
+/** Every chunk of a streamed chat completion, each checked against the official schema. */
+export async function chunksOf(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<OpenAI.ChatCompletionChunk[]> {
+  const chunks: OpenAI.ChatCompletionChunk[] = [];
+  for await (const chunk of stream) {
+    assertSchema('CreateChatCompletionStreamResponse', chunk);
+    chunks.push(chunk);
+  }
+  return chunks;
 }
