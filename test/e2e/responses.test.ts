@@ -5,6 +5,7 @@ import { apiError } from '../support/http.js';
 import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
 import { waitForNoRuns } from '../support/processes.js';
 import { useStack } from '../support/stack.js';
+import { CODEX_PATCH, CODEX_TOOLS } from '../support/codex-tools.js';
 
 // What reaches Claude through the Responses API (instructions, history,
 // previous_response_id, tool outputs, custom and namespaced tools, item
@@ -112,18 +113,6 @@ describe('stored responses and previous_response_id', () => {
 });
 
 describe('tools as agents declare them', () => {
-  const codexTools = [
-    { type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } }, strict: false, defer_loading: false },
-    {
-      type: 'namespace',
-      name: 'multi_agent_v1',
-      description: 'Tools for sub-agents.',
-      tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: {} }, strict: false }],
-    },
-    { type: 'custom', name: 'apply_patch', description: 'Edit files with a patch.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "*** Begin Patch" /.+/s' } },
-    { type: 'web_search', external_web_access: false },
-  ] as unknown as OpenAI.Responses.Tool[];
-  const patch = '*** Begin Patch\n*** Add File: hello.txt\n+Hello, "world"\n*** End Patch';
 
   test('custom and namespaced calls sent back with their outputs reach Claude as tool_use and tool_result blocks under their tool names', async () => {
     // How such calls come back is checked without Claude Code (test/inmemory/responses.test.ts).
@@ -131,11 +120,11 @@ describe('tools as agents declare them', () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: 'Added.' }] });
     const answer = await stack.openai.responses.create({
       model: 'sonnet',
-      tools: codexTools,
+      tools: CODEX_TOOLS,
       store: false,
       input: [
         { role: 'user', content: 'Add hello.txt' },
-        { type: 'custom_tool_call', call_id: 'call_01P', name: 'apply_patch', input: patch },
+        { type: 'custom_tool_call', call_id: 'call_01P', name: 'apply_patch', input: CODEX_PATCH },
         { type: 'custom_tool_call_output', call_id: 'call_01P', output: 'Success. Updated: A hello.txt' },
         { type: 'function_call', call_id: 'call_01S', name: 'spawn_agent', namespace: 'multi_agent_v1', arguments: '{}' } as OpenAI.Responses.ResponseInputItem,
         { type: 'function_call_output', call_id: 'call_01S', output: 'agent 7' },
@@ -147,7 +136,7 @@ describe('tools as agents declare them', () => {
     expect(offered.find((t) => t.name === 'mcp__client__apply_patch')!.input_schema).toMatchObject({ required: ['input'], properties: { input: { type: 'string' } } });
     const turns = conversation(stack.fake.lastRequest.body);
     expect(turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
-    expect(turns[1]!.content).toEqual([{ type: 'tool_use', id: 'toolu_01P', name: 'mcp__client__apply_patch', input: { input: patch } }]);
+    expect(turns[1]!.content).toEqual([{ type: 'tool_use', id: 'toolu_01P', name: 'mcp__client__apply_patch', input: { input: CODEX_PATCH } }]);
     expect(turns[2]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_01P', content: [{ type: 'text', text: 'Success. Updated: A hello.txt' }] });
     expect(turns[3]!.content).toEqual([{ type: 'tool_use', id: 'toolu_01S', name: 'mcp__client__multi_agent_v1__spawn_agent', input: {} }]);
     expect(turns[4]!.content[0]).toMatchObject({ type: 'tool_result', tool_use_id: 'toolu_01S', content: [{ type: 'text', text: 'agent 7' }] });

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
 import { inMemoryBridge, useInMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
+import { CODEX_PATCH, CODEX_TOOLS } from '../support/codex-tools.js';
 
 // The Responses API as the client sees it for runs recorded from the real
 // Claude Code: the event sequence, keep-alives, reasoning items, custom and
@@ -121,37 +122,25 @@ describe('stored responses', () => {
 });
 
 describe('tools as agents declare them', () => {
-  const codexTools = [
-    { type: 'function', name: 'exec_command', parameters: { type: 'object', properties: { cmd: { type: 'string' } } }, strict: false, defer_loading: false },
-    {
-      type: 'namespace',
-      name: 'multi_agent_v1',
-      description: 'Tools for sub-agents.',
-      tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: {} }, strict: false }],
-    },
-    { type: 'custom', name: 'apply_patch', description: 'Edit files with a patch.', format: { type: 'grammar', syntax: 'lark', definition: 'start: "*** Begin Patch" /.+/s' } },
-    { type: 'web_search', external_web_access: false },
-  ] as unknown as OpenAI.Responses.Tool[];
-  const patch = '*** Begin Patch\n*** Add File: hello.txt\n+Hello, "world"\n*** End Patch';
 
   test('a custom tool call streams its input as text, not as JSON', async () => {
     bridge.runner.play({ recording: 'custom-tool-call' });
-    const { data, response } = await openai.responses.create({ model: 'sonnet', input: 'Add hello.txt', tools: codexTools, store: false, stream: true }).withResponse();
+    const { data, response } = await openai.responses.create({ model: 'sonnet', input: 'Add hello.txt', tools: CODEX_TOOLS, store: false, stream: true }).withResponse();
     expect(response.headers.get('x-claude-code-bridge-ignored')).toBe('tools[].defer_loading, tools[].web_search');
     const events = await collect(data);
     const deltas = events.filter((e) => e.type === 'response.custom_tool_call_input.delta').map((e) => (e as { delta: string }).delta);
     expect(deltas.length).toBeGreaterThan(1);
-    expect(deltas.join('')).toBe(patch);
+    expect(deltas.join('')).toBe(CODEX_PATCH);
     const done = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
     assertSchema('Response', done);
     const call = done.output[0] as OpenAI.Responses.ResponseCustomToolCall;
-    expect(call).toMatchObject({ type: 'custom_tool_call', call_id: 'call_01P', name: 'apply_patch', input: patch });
+    expect(call).toMatchObject({ type: 'custom_tool_call', call_id: 'call_01P', name: 'apply_patch', input: CODEX_PATCH });
     expect(call.id).toMatch(/^ctc_/);
   });
 
   test('a namespaced function comes back with its namespace', async () => {
     bridge.runner.play({ recording: 'namespaced-call' });
-    const first = await openai.responses.create({ model: 'sonnet', input: 'Spawn one.', tools: codexTools, store: false });
+    const first = await openai.responses.create({ model: 'sonnet', input: 'Spawn one.', tools: CODEX_TOOLS, store: false });
     assertSchema('Response', first);
     expect(first.output[0]).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'multi_agent_v1', call_id: 'call_01S' });
   });
