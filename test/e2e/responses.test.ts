@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { conversation, lastUserText, systemText, type ReceivedRequest } from '../support/fake-anthropic.js';
 import { apiError } from '../support/http.js';
-import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
+import { assertSchema, eventsOf } from '../support/openai-schema.js';
 import { waitForNoRuns } from '../support/processes.js';
 import { useStack } from '../support/stack.js';
 import { CODEX_PATCH, CODEX_TOOLS } from '../support/codex-tools.js';
@@ -25,17 +25,6 @@ const weatherTool: OpenAI.Responses.FunctionTool = {
 
 function clientTools(request: ReceivedRequest) {
   return (request.body.tools ?? []).filter((t) => t.name.startsWith('mcp__client__'));
-}
-
-/** Every event of a streamed response, each checked against the official schemas. */
-async function collect(stream: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>): Promise<OpenAI.Responses.ResponseStreamEvent[]> {
-  const events: OpenAI.Responses.ResponseStreamEvent[] = [];
-  for await (const event of stream) {
-    assertResponseStreamEvent(event);
-    events.push(event);
-  }
-  expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
-  return events;
 }
 
 describe('stored responses and previous_response_id', () => {
@@ -82,7 +71,7 @@ describe('stored responses and previous_response_id', () => {
     stack.fake.reply({
       blocks: [{ type: 'tool_use', id: 'toolu_01W', name: 'mcp__client__get_weather', input: { city: 'Paris' }, chunks: ['{"city":', ' "Paris"}'] }],
     });
-    const events = await collect(await stack.openai.responses.create({ model: 'sonnet', input: 'Weather in Paris?', tools: [weatherTool], stream: true }));
+    const events = await eventsOf(await stack.openai.responses.create({ model: 'sonnet', input: 'Weather in Paris?', tools: [weatherTool], stream: true }));
     const argDeltas = events.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => (e as { delta: string }).delta);
     expect(argDeltas).toEqual(['{"city":', ' "Paris"}']);
     const first = (events.at(-1) as OpenAI.Responses.ResponseCompletedEvent).response;
@@ -175,7 +164,7 @@ describe('tools as agents declare them', () => {
 describe('errors', () => {
   test('a failure after the stream started ends it with response.failed', async () => {
     stack.fake.reply({ blocks: [{ type: 'text', text: ['Hello', ' there', ' friend'] }], cutAfterEvents: 4, delayMs: 300 });
-    const events = await collect(await stack.openai.responses.create({ model: 'sonnet', input: 'hi', stream: true }));
+    const events = await eventsOf(await stack.openai.responses.create({ model: 'sonnet', input: 'hi', stream: true }));
     const last = events.at(-1) as OpenAI.Responses.ResponseFailedEvent;
     expect(last.type).toBe('response.failed');
     expect(last.response.status).toBe('failed');

@@ -3,7 +3,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, test } from 'vitest';
 import { apiError, jsonOf } from '../support/http.js';
 import { inMemoryBridge, useInMemoryBridge } from '../support/in-memory-bridge.js';
-import { assertResponseStreamEvent, assertSchema } from '../support/openai-schema.js';
+import { assertSchema, eventsOf } from '../support/openai-schema.js';
 import { CODEX_PATCH, CODEX_TOOLS } from '../support/codex-tools.js';
 
 // The Responses API as the client sees it for runs recorded from the real
@@ -14,21 +14,10 @@ import { CODEX_PATCH, CODEX_TOOLS } from '../support/codex-tools.js';
 // test/e2e/responses.test.ts.
 const { bridge, openai } = useInMemoryBridge();
 
-/** Every event of a streamed response, each checked against the official schemas. */
-async function collect(stream: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>): Promise<OpenAI.Responses.ResponseStreamEvent[]> {
-  const events: OpenAI.Responses.ResponseStreamEvent[] = [];
-  for await (const event of stream) {
-    assertResponseStreamEvent(event);
-    events.push(event);
-  }
-  expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
-  return events;
-}
-
 describe('responses.create', () => {
   test('streams the Responses event sequence; the stream helper puts together the stored response', async () => {
     // Recorded: "Hello", " world".
-    const events = await collect(await openai.responses.create({ model: 'sonnet', input: 'count', stream: true }));
+    const events = await eventsOf(await openai.responses.create({ model: 'sonnet', input: 'count', stream: true }));
     expect(events.map((e) => e.type)).toEqual([
       'response.created',
       'response.in_progress',
@@ -75,7 +64,7 @@ describe('responses.create', () => {
 
   test('thinking comes back as a reasoning item with a summary, streamed as summary deltas', async () => {
     bridge.runner.play({ recording: 'thinking-text' });
-    const events = await collect(await openai.responses.create({ model: 'sonnet', input: 'Capital?', reasoning: { effort: 'high' }, stream: true }));
+    const events = await eventsOf(await openai.responses.create({ model: 'sonnet', input: 'Capital?', reasoning: { effort: 'high' }, stream: true }));
     const summary = events.filter((e) => e.type === 'response.reasoning_summary_text.delta').map((e) => (e as { delta: string }).delta);
     expect(summary).toEqual(['Let me ', 'think.']);
     const done = events.at(-1) as OpenAI.Responses.ResponseCompletedEvent;
@@ -127,7 +116,7 @@ describe('tools as agents declare them', () => {
     bridge.runner.play({ recording: 'custom-tool-call' });
     const { data, response } = await openai.responses.create({ model: 'sonnet', input: 'Add hello.txt', tools: CODEX_TOOLS, store: false, stream: true }).withResponse();
     expect(response.headers.get('x-claude-code-bridge-ignored')).toBe('tools[].defer_loading, tools[].web_search');
-    const events = await collect(data);
+    const events = await eventsOf(data);
     const deltas = events.filter((e) => e.type === 'response.custom_tool_call_input.delta').map((e) => (e as { delta: string }).delta);
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe(CODEX_PATCH);

@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { expect } from 'vitest';
 import addFormatsModule from 'ajv-formats';
 
 /**
@@ -63,4 +64,15 @@ export async function chunksOf(stream: AsyncIterable<OpenAI.ChatCompletionChunk>
     chunks.push(chunk);
   }
   return chunks;
+}
+
+/** Every event of a streamed response, each checked against the official schemas, numbered in order. */
+export async function eventsOf(stream: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>): Promise<OpenAI.Responses.ResponseStreamEvent[]> {
+  const events: OpenAI.Responses.ResponseStreamEvent[] = [];
+  for await (const event of stream) {
+    assertResponseStreamEvent(event);
+    events.push(event);
+  }
+  expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+  return events;
 }
