@@ -18,6 +18,8 @@ export interface SparePoolOptions {
   options: (process: ProcessHandle) => Options;
   /** What spares depend on besides the configuration (executable, login). */
   fingerprint: () => string;
+  /** How a spare is started: the SDK's prewarm, unless a test stands in for it. */
+  prewarm?: typeof prewarm;
 }
 
 export interface PoolStats {
@@ -263,7 +265,7 @@ export class SparePool {
     const generation = this.generation;
     let stale = false;
     try {
-      const spare = await prewarm({ options: this.opts.options(process), initializeTimeoutMs: 60_000 });
+      const spare = await (this.opts.prewarm ?? prewarm)({ options: this.opts.options(process), initializeTimeoutMs: 60_000 });
       if (this.closed) {
         spare.close();
         return;

@@ -1,7 +1,7 @@
 import type { SpareProcess } from '@anthropic-ai/claude-agent-sdk';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { ProcessRegistry } from '../../src/claude/process-registry.js';
-import type { SparePool } from '../../src/claude/spare-pool.js';
+import { SparePool } from '../../src/claude/spare-pool.js';
 import { silentLogger } from '../../src/logger.js';
 
 // When the spare pool starts a Claude Code process: its own rules, checked
@@ -19,23 +19,10 @@ function prewarm(): Promise<SpareProcess> {
   });
 }
 
-// The fast tier's files share their workers' modules: the pool is loaded
-// afresh here, with the stand-in, and the SDK given back after.
-let Pool: typeof SparePool;
-beforeAll(async () => {
-  vi.resetModules();
-  vi.doMock('@anthropic-ai/claude-agent-sdk', () => ({ prewarm }));
-  ({ SparePool: Pool } = await import('../../src/claude/spare-pool.js'));
-});
-afterAll(() => {
-  vi.doUnmock('@anthropic-ai/claude-agent-sdk');
-  vi.resetModules();
-});
-
 let pool: SparePool;
 beforeEach(() => {
   starts.length = 0;
-  pool = new Pool({ size: 1, idleMs: 60_000, options: () => ({}), fingerprint: () => 'same' }, new ProcessRegistry(), silentLogger());
+  pool = new SparePool({ size: 1, idleMs: 60_000, options: () => ({}), fingerprint: () => 'same', prewarm }, new ProcessRegistry(), silentLogger());
 });
 afterEach(async () => {
   for (const start of starts) start.up();
