@@ -3,8 +3,9 @@ import OpenAI from 'openai';
 import { describe, expect, test } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import type { ErrorReply, Reply } from '../support/fake-anthropic.js';
-import { clientError, headerOf, jsonOf } from '../support/http.js';
+import { clientError, jsonOf } from '../support/http.js';
 import { assertSchema } from '../support/openai-schema.js';
+import { expectPolicyError } from '../support/usage-policy.js';
 import { parsePrometheus, valueOf } from '../support/prometheus.js';
 import { useStack } from '../support/stack.js';
 
@@ -80,20 +81,7 @@ describe("Anthropic's usage-policy answers reach every API as their own error, n
       stack.fake.reply(answer.reply);
       const before = counters();
       const err = await clientError(APIS[api]!);
-      expect(err.status).toBe(answer.status);
-      const message = api === 'anthropic messages' ? (err.error.error as { message: string }).message : err.error.message!;
-      // Anthropic's words and request id, verbatim, then whose decision it is.
-      expect(message.startsWith(`${answer.text} (Anthropic request id: ${REQUEST_ID})`)).toBe(true);
-      expect(message).toContain("Anthropic's billing decision for the Claude login this bridge uses");
-      if (api === 'anthropic messages') {
-        expect(err.error.type).toBe('error');
-        expect((err.error.error as { type: string }).type).toBe(answer.status === 402 ? 'billing_error' : 'permission_error');
-      } else {
-        expect(err.error.code).toBe(answer.code);
-        assertSchema('ErrorResponse', { error: err.error });
-      }
-      expect(headerOf(err.headers, 'x-should-retry')).toBe('false');
-      expect(headerOf(err.headers, 'x-claude-code-bridge-upstream-request-id')).toBe(REQUEST_ID);
+      expectPolicyError(err, api, answer, REQUEST_ID);
       // One client request, one Claude Code run: neither the client nor the bridge tried again.
       expect(counters()).toEqual({ requests: before.requests + 1, runs: before.runs + 1 });
       // Claude Code re-sends a 400 at once, at most twice more, within its one run.

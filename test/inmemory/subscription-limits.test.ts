@@ -2,9 +2,10 @@ import Anthropic from '@anthropic-ai/sdk';
 import type { SDKMessage } from '@anthropic-ai/claude-agent-sdk';
 import OpenAI from 'openai';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { clientError, headerOf, jsonOf } from '../support/http.js';
+import { clientError, jsonOf } from '../support/http.js';
 import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
 import { assertSchema } from '../support/openai-schema.js';
+import { expectPolicyError } from '../support/usage-policy.js';
 import { recording } from '../support/recordings.js';
 
 /**
@@ -60,20 +61,7 @@ describe("Anthropic's usage-policy answers reach every API as their own error, n
       bridge.runner.play({ recording: answer.recording });
       const requestsBefore = bridge.activity.totalCount;
       const err = await clientError(APIS[api]!);
-      expect(err.status).toBe(answer.status);
-      const message = api === 'anthropic messages' ? (err.error.error as { message: string }).message : err.error.message!;
-      // Anthropic's words and request id, verbatim, then whose decision it is.
-      expect(message.startsWith(`${answer.text} (Anthropic request id: ${REQUEST_ID})`)).toBe(true);
-      expect(message).toContain("Anthropic's billing decision for the Claude login this bridge uses");
-      if (api === 'anthropic messages') {
-        expect(err.error.type).toBe('error');
-        expect((err.error.error as { type: string }).type).toBe(answer.status === 402 ? 'billing_error' : 'permission_error');
-      } else {
-        expect(err.error.code).toBe(answer.code);
-        assertSchema('ErrorResponse', { error: err.error });
-      }
-      expect(headerOf(err.headers, 'x-should-retry')).toBe('false');
-      expect(headerOf(err.headers, 'x-claude-code-bridge-upstream-request-id')).toBe(REQUEST_ID);
+      expectPolicyError(err, api, answer, REQUEST_ID);
       // One client request, one run: neither the client nor the bridge tried again.
       expect(bridge.activity.totalCount).toBe(requestsBefore + 1);
       expect(bridge.runner.runs).toHaveLength(1);
