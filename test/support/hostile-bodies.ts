@@ -191,3 +191,52 @@ export function checkShape(route: Route, status: number, contentType: string, te
   if (route === 'responses') expect(last.event).toBe('response.completed');
 }
 
+
+/** A route's answer to one hostile body, however it was sent. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+  /** The ignored-fields header, if the answer has one. */
+  ignored: string | undefined;
+}
+
+/**
+ * Send `cases` of hostile bodies to one route: none may get a 5xx, every
+ * answer has the route's shape, and a header naming ignored fields stays
+ * bounded and printable. Always among the cases: a body whose keys no header
+ * can carry (streamed) and one refused. FUZZ_SEED and FUZZ_PATH replay a
+ * failure, which names them; FUZZ_CASES sets how many cases run. Returns how
+ * many answers had each status.
+ */
+export async function fuzzRoute(route: Route, bodies: fc.Arbitrary<Case>, send: (c: Case) => Promise<Answer>, defaultCases: number): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+  const outcome = await fc.check(
+    fc.asyncProperty(bodies, async (c) => {
+      const answer = await send(c);
+      statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+      expect(answer.status, answer.text.slice(0, 500)).toBeLessThan(500);
+      checkShape(route, answer.status, answer.contentType, answer.text);
+      if (answer.ignored !== undefined) {
+        expect(answer.ignored.length).toBeLessThanOrEqual(1024);
+        expect(answer.ignored).toMatch(/^[\x20-\x7e]*$/);
+      }
+    }),
+    {
+      numRuns: Number(process.env.FUZZ_CASES ?? defaultCases),
+      seed,
+      path: process.env.FUZZ_PATH,
+      endOnFailure: true,
+      examples: [[always(route)], [{ body: '{"model": ', contentType: 'application/json' }]],
+    },
+  );
+  if (outcome.failed) {
+    // Bodies can be megabytes: say what failed and how to replay it, not the whole case.
+    const failure = outcome.errorInstance instanceof Error ? outcome.errorInstance.message : String(outcome.errorInstance);
+    throw new Error(
+      `${route}: ${failure.slice(0, 1500)}\nreplay with FUZZ_SEED=${outcome.seed} FUZZ_PATH=${outcome.counterexamplePath}\ncase: ${JSON.stringify(outcome.counterexample).slice(0, 1500)}`,
+    );
+  }
+  return statuses;
+}
