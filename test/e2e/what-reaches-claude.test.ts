@@ -11,6 +11,7 @@ import { processesWithHome, waitForGone } from '../support/processes.js';
 import { AGENT_SYSTEM, agentHandler, agentTurns, cachedShare } from '../support/agent-conversation.js';
 import { PromptCache, type CacheUsage } from '../support/prompt-cache.js';
 import { useStack, type Stack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 // Cold starts and live sessions serve most of what this file checks. The paths
 // through processes started ahead (a warm spare, a pre-started session) have a
@@ -86,23 +87,10 @@ function expectOnlyPreamble(body: MessagesBody): void {
 describe('processes started ahead', () => {
   const ahead = useStack({ flags: { poolSize: '1', liveSessions: '4', prestartMemoryBytes: '1gb' } });
 
-  async function spareReady(): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (ahead.server.pool.stats().ready < 1) {
-      if (Date.now() > deadline) throw new Error('no warm spare');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-
-  async function prestartedReady(): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    const { prestarted } = ahead.server;
-    // The default configuration, and the one just learned.
-    while (prestarted.stats().ready < 2 || prestarted.stats().warming > 0) {
-      if (Date.now() > deadline) throw new Error('no pre-started session');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  const spareReady = () => until(() => ahead.server.pool.stats().ready >= 1, 'a warm spare');
+  // The default configuration, and the one just learned.
+  const prestartedReady = () =>
+    until(() => ahead.server.prestarted.stats().ready >= 2 && ahead.server.prestarted.stats().warming === 0, 'the pre-started sessions');
 
   test('a first turn sends Claude the same from a warm spare, a pre-started session and a cold start', async () => {
     ahead.server.live.close();

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { jsonOf } from '../support/http.js';
 import { inMemoryBridge, type InMemoryBridge } from '../support/in-memory-bridge.js';
 import { readSse } from '../support/sse.js';
+import { until } from '../support/wait.js';
 
 // The idle and whole-request limits are the bridge's own timers: tested here
 // with limits under a second, on runs that replay a recorded answer and fall
@@ -19,9 +20,7 @@ async function runEnded(bridge: InMemoryBridge): Promise<void> {
   expect(bridge.runner.runs[0]!.signal.aborted).toBe(true);
   expect(bridge.limiter.stats()).toMatchObject({ active: 0, queued: 0 });
   // The replay ended as a stopped process would, without being let go on.
-  const deadline = Date.now() + 5000;
-  while (bridge.runner.active > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-  expect(bridge.runner.active).toBe(0);
+  await until(() => bridge.runner.active === 0, 'the replay ended', 5000);
 }
 
 describe('timeouts', () => {
