@@ -14,6 +14,9 @@ beforeAll(async () => {
   stack = await startStack({ flags: { apiKeys: API_KEY, keepAliveMs: '1' } });
   // Anthropic's client sends its key as x-api-key, and anthropic-version, as it would to Anthropic.
   client = new Anthropic({ baseURL: stack.server.url, apiKey: API_KEY, maxRetries: 0, timeout: 60_000 });
+  // Claude Code's model list first: a stream that opens before Claude answers names the model from it (until
+  // it has come, the alias as asked), and with few tests in this file the list may not have come yet.
+  await stack.server.catalog.list();
 });
 afterAll(async () => {
   await stack?.close();
