@@ -150,6 +150,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     preamble: new ConversationPreamble(workspace.preambleFile),
     refusals: new ModelRefusals(),
     usageLimits,
+    models: catalog,
   });
   let executable: Promise<ExecutableInfo> | undefined;
   const { app, service, limiter, activity, feed } = wireApp({
@@ -187,7 +188,6 @@ export async function startServer(config: Config, options: { logger?: Logger } =
   });
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  void catalog.refresh();
   pool.start();
 
   let closing: Promise<void> | undefined;

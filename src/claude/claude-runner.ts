@@ -1,4 +1,4 @@
-import { query } from '@anthropic-ai/claude-agent-sdk';
+import { query, type Query, type SDKControlInitializeResponse } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import type { Runner, RunHandle, RunSpec } from '../core/ports.js';
 import type { BridgeRequest, RunEvent, Turn } from '../core/types.js';
@@ -66,6 +66,8 @@ export interface RunnerDeps {
   refusals: ModelRefusals;
   /** Where Claude Code's reports of the account's usage limits go. */
   usageLimits?: UsageLimits;
+  /** Hears what each run's process says of itself as it starts (its models, the account). */
+  models?: { learn(init: SDKControlInitializeResponse): void };
   onOrigin?: (origin: RunOrigin) => void;
 }
 
@@ -319,11 +321,18 @@ export class ClaudeRunner implements Runner {
     return preamble.attachments(modelId);
   }
 
+  /** The run's query, whose start-up answer (free once it comes) keeps the model list current. */
+  private told(q: Query): Query {
+    const models = this.deps.models;
+    if (models) void q.initializationResult().then((init) => models.learn(init), () => undefined);
+    return q;
+  }
+
   /** A process started ahead with this request's configuration, given the conversation's first message. */
   private beginPrestarted(spec: RunSpec, ready: Prestarted): ClaudeSession {
     const input = new InputQueue();
     input.push(promptMessage(spec.request.turns[0]!));
-    return new ClaudeSession(ready.query(input), input, this.sessionFiles(), ready.process, ready.broker, ready.extraBody);
+    return new ClaudeSession(this.told(ready.query(input)), input, this.sessionFiles(), ready.process, ready.broker, ready.extraBody);
   }
 
   /** A warm spare bound to this request, or undefined when none is ready or the claim is refused. */
@@ -334,10 +343,10 @@ export class ClaudeRunner implements Runner {
     const input = new InputQueue();
     input.push(promptMessage(spec.request.turns[0]!));
     try {
-      const q = spare.spare.claim({
+      const q = this.told(spare.spare.claim({
         prompt: input,
         options: claimOptions(spec.request, this.deps.config, cwd, spec.sdkModel, plan.body, plan.instructions),
-      });
+      }));
       const session = new ClaudeSession(q, input, this.sessionFiles(), spare.process, undefined, extraBodyValue(plan.body));
       try {
         await spare.spare.claimed;
@@ -373,7 +382,7 @@ export class ClaudeRunner implements Runner {
       const input = new InputQueue();
       if (prompt) input.push(promptMessage(prompt));
       const files = this.sessionFiles(conversation.transcript ? [conversation.transcript] : []);
-      return new ClaudeSession(query({ prompt: input, options }), input, files, process, broker, extraBodyValue(plan.body));
+      return new ClaudeSession(this.told(query({ prompt: input, options })), input, files, process, broker, extraBodyValue(plan.body));
     } catch (err) {
       if (conversation.transcript) workspace.removeTranscript(conversation.transcript);
       throw err;

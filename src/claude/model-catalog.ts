@@ -1,7 +1,7 @@
-import { query, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
+import { query, type SDKControlInitializeResponse, type SDKUserMessage } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
 import { FALLBACK_MODELS, resolveModelName, type ModelEntry, type ResolvedModel } from '../core/model-names.js';
-import type { ModelSnapshot, ModelSource } from '../core/ports.js';
+import type { AccountSummary, ModelSnapshot, ModelSource } from '../core/ports.js';
 import type { Logger } from '../logger.js';
 import type { ProcessRegistry } from './process-registry.js';
 import { baseOptions } from './sdk-environment.js';
@@ -14,9 +14,14 @@ const FETCH_TIMEOUT_MS = 30_000;
 const RETRY_AFTER_FAILURE_MS = 60_000;
 
 /**
- * The models the user's Claude Code offers, asked of Claude Code itself
- * (`supportedModels()`) and reused for `modelsCacheMs`; the static fallback
- * list stands in until the first answer, or when Claude Code cannot be asked.
+ * The models the user's Claude Code offers, as Claude Code itself lists them.
+ * Every Claude Code process tells its list when it starts, so runs keep the
+ * list current at no cost (`learn`); Claude Code is asked on its own (a
+ * process started for nothing else) only when the list is needed and no run
+ * has told it within `modelsCacheMs`: `/v1/models`, a model name the list
+ * does not know, the CLI's banner, or the first look at `/health` or the
+ * status page. The static fallback list stands in until then, or when Claude
+ * Code cannot be asked.
  */
 export class ModelCatalog implements ModelSource {
   private snapshot: Snapshot = {
@@ -37,9 +42,17 @@ export class ModelCatalog implements ModelSource {
     private readonly workspace: Workspace,
   ) {}
 
-  /** Current knowledge, without waiting. */
+  /** Current knowledge, without waiting; when nothing was learnt or asked yet, Claude Code is asked in the background. */
   current(): Readonly<Snapshot> {
+    if (this.lastAttemptAt === 0 && this.snapshot.source === 'fallback') void this.refresh();
     return this.snapshot;
+  }
+
+  /** What a Claude Code process said when it started (every run's process says it): its models and the account. */
+  learn(init: Pick<SDKControlInitializeResponse, 'models' | 'account'>): void {
+    const entries = toEntries(init.models);
+    if (entries.length === 0) return;
+    this.snapshot = { entries, fetchedAt: Date.now(), account: toAccount(init.account), source: 'claude-code', error: undefined };
   }
 
   /** The model list, fetched anew when the cached one is stale. */
@@ -50,15 +63,12 @@ export class ModelCatalog implements ModelSource {
 
   /**
    * Resolve a requested name. A name the current list knows is answered at
-   * once (a stale list is refreshed in the background); an unknown one waits
-   * for Claude Code's own list before it is refused.
+   * once (the run it is for tells the list anew); an unknown one waits for
+   * Claude Code's own list before it is refused.
    */
   async resolve(requested: string | undefined): Promise<ResolvedModel | undefined> {
     const quick = resolveModelName(requested, this.snapshot.entries);
-    if (quick) {
-      if (this.isStale()) void this.refresh();
-      return quick;
-    }
+    if (quick) return quick;
     if (this.inFlight || this.isStale()) await this.refresh();
     return resolveModelName(requested, this.snapshot.entries);
   }
@@ -108,26 +118,10 @@ export class ModelCatalog implements ModelSource {
       },
     });
     try {
-      const [models, init] = await Promise.all([q.supportedModels(), q.initializationResult()]);
-      const entries: ModelEntry[] = models.map((m) => ({
-        alias: m.value,
-        resolvedId: m.resolvedModel,
-        displayName: m.displayName,
-        description: m.description,
-      }));
-      if (entries.length === 0) throw new Error('Claude Code listed no models');
-      this.snapshot = {
-        entries,
-        fetchedAt: Date.now(),
-        account: {
-          apiKeySource: init.account?.apiKeySource,
-          tokenSource: init.account?.tokenSource,
-          apiProvider: init.account?.apiProvider,
-        },
-        source: 'claude-code',
-        error: undefined,
-      };
-      this.logger.debug({ models: entries.map((e) => e.alias) }, 'model list fetched from Claude Code');
+      const init = await q.initializationResult();
+      if (toEntries(init.models).length === 0) throw new Error('Claude Code listed no models');
+      this.learn(init);
+      this.logger.debug({ models: this.snapshot.entries.map((e) => e.alias) }, 'model list fetched from Claude Code');
     } catch (err) {
       const message = abortController.signal.aborted ? 'timed out or stopped' : (err as Error).message;
       this.snapshot = { ...this.snapshot, error: `Could not ask Claude Code for its models: ${message}` };
@@ -139,4 +133,12 @@ export class ModelCatalog implements ModelSource {
       q.close();
     }
   }
+}
+
+function toEntries(models: SDKControlInitializeResponse['models'] | undefined): ModelEntry[] {
+  return (models ?? []).map((m) => ({ alias: m.value, resolvedId: m.resolvedModel, displayName: m.displayName, description: m.description }));
+}
+
+function toAccount(account: SDKControlInitializeResponse['account'] | undefined): AccountSummary {
+  return { apiKeySource: account?.apiKeySource, tokenSource: account?.tokenSource, apiProvider: account?.apiProvider };
 }

@@ -58,7 +58,7 @@ function describeModels(server: RunningServer): string {
   return `${names} (the aliases only: ${why})`;
 }
 
-/** Collect the banner's facts; waits (bounded) for the model list Claude Code was asked for at start. */
+/** Collect the banner's facts; asks Claude Code for its model list and waits for it (bounded). */
 export async function gatherBannerFacts(
   server: RunningServer,
   config: Config,

@@ -55,7 +55,7 @@ export interface ModelSnapshot {
 
 /** The models Claude Code offers, and the names clients may use for them. */
 export interface ModelSource {
-  /** Current knowledge, without waiting. */
+  /** Current knowledge, without waiting (when nothing is known yet, Claude Code is asked in the background). */
   current(): Readonly<ModelSnapshot>;
   /** The model list, fetched anew when the cached one is stale. */
   list(): Promise<Readonly<ModelSnapshot>>;

@@ -15,7 +15,7 @@ beforeAll(async () => {
   // Anthropic's client sends its key as x-api-key, and anthropic-version, as it would to Anthropic.
   client = new Anthropic({ baseURL: stack.server.url, apiKey: API_KEY, maxRetries: 0, timeout: 60_000 });
   // Claude Code's model list first: a stream that opens before Claude answers names the model from it (until
-  // it has come, the alias as asked), and with few tests in this file the list may not have come yet.
+  // it has come, the alias as asked). A run tells the list too, but no test here may depend on another's run.
   await stack.server.catalog.list();
 });
 afterAll(async () => {

@@ -12,7 +12,6 @@ beforeAll(async () => {
     flags: { claudeExecutable: fileURLToPath(new URL('../fixtures/claude-crash.mjs', import.meta.url)) },
     env: { REAL_CLAUDE_PATH: bundledExecutablePath()! },
   });
-  await stack.server.catalog.list();
 });
 afterAll(async () => {
   await stack?.close();

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { IGNORED_HEADER } from '../../src/http/ignored-header.js';
 import { cases, fuzzRoute, PATHS, type Route } from '../support/hostile-bodies.js';
 import { waitForNoRuns } from '../support/processes.js';
@@ -19,9 +19,6 @@ import { until } from '../support/wait.js';
  * without a process. FUZZ_SEED replays a run.
  */
 const stack = useStack({ flags: { maxConcurrent: '2', maxQueue: '20' } });
-beforeAll(async () => {
-  await stack.server.catalog.list();
-});
 
 // Fewer cases than in memory: what the socket adds (Node's parser and header writing) needs no more.
 const CASES = 50;

@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { alive, waitForNoRuns } from '../support/processes.js';
 import { scriptedHandler } from '../support/scripted.js';
 import { useStack } from '../support/stack.js';
@@ -8,9 +8,6 @@ import { until } from '../support/wait.js';
 // bridge's own code, tested in memory (test/inmemory/limits.test.ts); that each of several concurrent
 // answers is its own, through Claude Code, is the load test's (test/e2e/load.test.ts).
 const stack = useStack({ flags: { maxConcurrent: '2', maxQueue: '2' } });
-beforeAll(async () => {
-  await stack.server.catalog.list();
-});
 beforeEach(async () => {
   stack.fake.setHandler(scriptedHandler);
   await waitForNoRuns(stack.server.registry);

@@ -9,7 +9,6 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ flags: { maxConcurrent: '4', maxQueue: '100' } });
   stack.fake.setHandler(scriptedHandler);
-  await stack.server.catalog.list();
 });
 afterAll(async () => {
   await stack?.close();

@@ -1,11 +1,48 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { assertSchema } from '../support/openai-schema.js';
 import { jsonOf } from '../support/http.js';
 import { parsePrometheus, valueOf } from '../support/prometheus.js';
 import { useStack } from '../support/stack.js';
+import { until } from '../support/wait.js';
 
 const stack = useStack();
 const REQUESTS = 'bridge_requests_total';
+
+/** Claude Code processes the bridge starts only to ask for its models, while `during` runs. */
+async function modelListStarts(during: () => Promise<unknown>): Promise<number> {
+  const handle = vi.spyOn(stack.server.registry, 'handle');
+  try {
+    await during();
+    return handle.mock.calls.filter(([role]) => role === 'catalog').length;
+  } finally {
+    handle.mockRestore();
+  }
+}
+
+describe('where the model list comes from', () => {
+  // First in the file: nothing has asked for the list on this server yet.
+  test('a fresh server has not asked; the first look at /health shows the fallback and asks Claude Code', async () => {
+    let first: { models: { source: string } } | undefined;
+    const asked = await modelListStarts(async () => {
+      first = await jsonOf(await fetch(`${stack.server.url}/health`));
+      await until(() => stack.server.catalog.current().source === 'claude-code', 'the list Claude Code was asked for');
+    });
+    expect(first!.models.source).toBe('fallback');
+    expect(asked).toBe(1);
+    const health = await jsonOf(await fetch(`${stack.server.url}/health`));
+    expect(health.models.source).toBe('claude-code');
+  });
+
+  test('every run tells the list anew, so no process is started to ask while runs go on', async () => {
+    const before = stack.server.catalog.current().fetchedAt;
+    const asked = await modelListStarts(() =>
+      stack.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    expect(asked).toBe(0);
+    expect(stack.server.catalog.current().fetchedAt).toBeGreaterThan(before);
+    expect(stack.server.catalog.current().source).toBe('claude-code');
+  });
+});
 
 describe('GET /v1/models', () => {
   test("lists the models this Claude Code offers, as OpenAI Model objects", async () => {

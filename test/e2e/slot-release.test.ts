@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { IGNORED_HEADER } from '../../src/http/ignored-header.js';
 import { echoHandler, lastUserText, type Handler } from '../support/fake-anthropic.js';
 import { waitForNoRuns } from '../support/processes.js';
@@ -23,9 +23,6 @@ const stagedHandler: Handler = (request) => {
   return echoHandler(request);
 };
 
-beforeAll(async () => {
-  await stack.server.catalog.list();
-});
 beforeEach(async () => {
   stack.fake.setHandler(stagedHandler);
   await waitForNoRuns(stack.server.registry);

@@ -24,8 +24,6 @@ const PAUSE_AFTER_TOKEN = 10_000;
 const stack = useStack({ overrides: { keepAliveMs: KEEP_ALIVE_MS } });
 let proxy: ReverseProxy | undefined;
 beforeAll(async () => {
-  // Claude Code's model list first: a request that waited for it could not answer within the proxy's timeout.
-  await stack.server.catalog.list();
   proxy = await startReverseProxy(stack.server.url, PROXY_READ_TIMEOUT_MS);
   console.info(`reverse-proxy tests run through ${proxy.kind}`);
 });

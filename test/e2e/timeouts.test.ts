@@ -1,4 +1,4 @@
-import { beforeAll, beforeEach, expect, test } from 'vitest';
+import { beforeEach, expect, test } from 'vitest';
 import { jsonOf } from '../support/http.js';
 import { waitForNoRuns } from '../support/processes.js';
 import { scriptedHandler } from '../support/scripted.js';
@@ -9,9 +9,6 @@ import { useStack } from '../support/stack.js';
 // timers, tested in memory with limits under a second (test/inmemory/timeouts.test.ts). The idle limit is
 // generous enough that a cold start on a loaded machine is not taken for silence.
 const stack = useStack({ flags: { idleTimeoutMs: '6' } });
-beforeAll(async () => {
-  await stack.server.catalog.list();
-});
 beforeEach(() => stack.fake.setHandler(scriptedHandler));
 
 test('no output within the idle limit → 504 before the stream starts, and Claude Code is ended', async () => {
