@@ -48,11 +48,15 @@ export class ModelCatalog implements ModelSource {
     return this.snapshot;
   }
 
-  /** What a Claude Code process said when it started (every run's process says it): its models and the account. */
-  learn(init: Pick<SDKControlInitializeResponse, 'models' | 'account'>): void {
+  /**
+   * What a Claude Code process said when it started (every run's process says it): its models and the account.
+   * Returns whether it listed any models (a list without any is not taken).
+   */
+  learn(init: Pick<SDKControlInitializeResponse, 'models' | 'account'>): boolean {
     const entries = toEntries(init.models);
-    if (entries.length === 0) return;
+    if (entries.length === 0) return false;
     this.snapshot = { entries, fetchedAt: Date.now(), account: toAccount(init.account), source: 'claude-code', error: undefined };
+    return true;
   }
 
   /** The model list, fetched anew when the cached one is stale. */
@@ -118,9 +122,7 @@ export class ModelCatalog implements ModelSource {
       },
     });
     try {
-      const init = await q.initializationResult();
-      if (toEntries(init.models).length === 0) throw new Error('Claude Code listed no models');
-      this.learn(init);
+      if (!this.learn(await q.initializationResult())) throw new Error('Claude Code listed no models');
       this.logger.debug({ models: this.snapshot.entries.map((e) => e.alias) }, 'model list fetched from Claude Code');
     } catch (err) {
       const message = abortController.signal.aborted ? 'timed out or stopped' : (err as Error).message;
