@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -139,6 +139,14 @@ describe('warm spares', () => {
     stack.server.pool.sweep();
     expect(stack.server.pool.stats().discarded).toBe(before.discarded + 2);
     await spareReady();
+  });
+
+  test("a spare runs with the runtime settings the bridge gives Claude Code: it ends with the bridge, and collects garbage only as it allocates", async () => {
+    await spareReady();
+    const spare = stack.server.registry.list().find((e) => e.role === 'spare')!;
+    const environ = readFileSync(`/proc/${spare.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('BUN_FEATURE_FLAG_NO_ORPHANS=1');
+    expect(environ).toContain('BUN_GC_TIMER_DISABLE=1');
   });
 
   test("nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares", async () => {

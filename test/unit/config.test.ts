@@ -35,6 +35,11 @@ describe('buildChildEnv', () => {
     expect(buildChildEnv({ BUN_FEATURE_FLAG_NO_ORPHANS: '0' }).BUN_FEATURE_FLAG_NO_ORPHANS).toBe('0');
   });
 
+  test("turns off the runtime's garbage collection on a timer, unless the user chose otherwise", () => {
+    expect(buildChildEnv({}).BUN_GC_TIMER_DISABLE).toBe('1');
+    expect(buildChildEnv({ BUN_GC_TIMER_DISABLE: '0' }).BUN_GC_TIMER_DISABLE).toBe('0');
+  });
+
   test('keeps a user choice for non-essential traffic', () => {
     expect(buildChildEnv({ CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '0' }).CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('0');
   });
