@@ -587,14 +587,6 @@ export function buildChildEnv(env: Readonly<Record<string, string | undefined>>)
   // even by SIGKILL, instead of finishing a billed answer nobody will read
   // (on stdin's end it only stops after the turn in progress).
   out.BUN_FEATURE_FLAG_NO_ORPHANS ??= '1';
-  // No garbage collection on a timer. Bun's timer collects about a second after
-  // a turn (and after start-up), some 0.1 CPU-seconds each time: work a process
-  // that exits after one answer never does, but one the bridge keeps waiting (a
-  // live session, a spare, a pre-started session) does after every turn, on the
-  // cores the runs in progress need. Collections still happen as memory is
-  // allocated, so the heap stays bounded; an idle process holds some 10 to 20 MB
-  // more. A user's BUN_GC_TIMER_DISABLE=0 is kept, and keeps the timer.
-  out.BUN_GC_TIMER_DISABLE ??= '1';
   return out;
 }
 

@@ -98,7 +98,8 @@ export class CompletionService {
       release = await limiter.acquire(controller.signal);
       lastOutput = Date.now();
       idleTimer = setTimeout(watchIdle, idleTimeoutMs);
-      const handle = runner.start({ request, sdkModel: model.sdkModel, modelId: model.entry.resolvedId, signal: controller.signal, flow });
+      const contended = limiter.stats().queued > 0;
+      const handle = runner.start({ request, sdkModel: model.sdkModel, modelId: model.entry.resolvedId, signal: controller.signal, flow, contended });
       for await (const event of applyStopSequences(handle, request.stop)) {
         lastOutput = Date.now();
         if (event.type === 'end') this.deps.login.recordSuccess();

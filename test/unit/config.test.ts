@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, buildChildEnv, resolveConfig } from '../../src/config.js';
+import { contendedEnv } from '../../src/claude/sdk-environment.js';
 
 describe('resolveConfig', () => {
   test('defaults', () => {
@@ -35,9 +36,15 @@ describe('buildChildEnv', () => {
     expect(buildChildEnv({ BUN_FEATURE_FLAG_NO_ORPHANS: '0' }).BUN_FEATURE_FLAG_NO_ORPHANS).toBe('0');
   });
 
-  test("turns off the runtime's garbage collection on a timer, unless the user chose otherwise", () => {
-    expect(buildChildEnv({}).BUN_GC_TIMER_DISABLE).toBe('1');
-    expect(buildChildEnv({ BUN_GC_TIMER_DISABLE: '0' }).BUN_GC_TIMER_DISABLE).toBe('0');
+  test("leaves Bun's timed garbage collection on: a process that waits clears its garbage while the cores are idle", () => {
+    expect(buildChildEnv({}).BUN_GC_TIMER_DISABLE).toBeUndefined();
+  });
+
+  test('a process started while requests wait for a slot runs without the timed collection, unless the user chose', () => {
+    const env = buildChildEnv({ PATH: '/bin' });
+    expect(contendedEnv(env)).toEqual({ ...env, BUN_GC_TIMER_DISABLE: '1' });
+    expect(env.BUN_GC_TIMER_DISABLE).toBeUndefined();
+    expect(contendedEnv(buildChildEnv({ BUN_GC_TIMER_DISABLE: '0' })).BUN_GC_TIMER_DISABLE).toBe('0');
   });
 
   test('keeps a user choice for non-essential traffic', () => {
