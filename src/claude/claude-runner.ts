@@ -28,7 +28,7 @@ import {
   startConversation,
   systemPrompt,
 } from './run-options.js';
-import { contendedEnv } from './sdk-environment.js';
+import { withoutTimedCollection } from './sdk-environment.js';
 import { SdkMessageNormalizer } from './sdk-message-normalizer.js';
 import type { SparePool } from './spare-pool.js';
 import { toCallToolResult, ToolResultBroker } from './tool-result-broker.js';
@@ -377,7 +377,7 @@ export class ClaudeRunner implements Runner {
     const conversation = startConversation(spec.request.turns, workspace, preamble);
     try {
       const shared = sessionOptions(config, registry, process, workspace);
-      if (spec.contended) shared.env = contendedEnv(shared.env ?? {});
+      shared.env = withoutTimedCollection(shared.env ?? {});
       // Until Claude Code's notes are known for this model, a run keeps its transcript to learn them from.
       const learn = preamble === undefined;
       const { options, prompt } = coldOptions(spec.request, config, spec.sdkModel, shared, broker, conversation, plan.body, plan.instructions, learn);

@@ -20,16 +20,16 @@ export function baseOptions(config: Config, cwd: string): Options {
 }
 
 /**
- * The environment of a Claude Code process started while other requests wait
- * for a run slot: Bun's garbage collection on a timer off, unless the user set
+ * The environment of a Claude Code process started cold, to answer at once:
+ * Bun's garbage collection on a timer off, unless the user set
  * BUN_GC_TIMER_DISABLE. The timer collects about a second after start-up and
- * after each turn, some 0.1 CPU-seconds each time: well spent in a process
- * that then waits with the cores idle (its next turn starts without that
- * garbage, 20 to 30 ms sooner), but taken from the waiting requests when the
- * cores are short, and wasted on an answered conversation that nobody
- * continues before newer ones push it out. Without the timer, garbage is
- * still collected as memory is allocated, so the process stays bounded.
+ * again after every turn, then every second for half a minute: some 0.3
+ * CPU-seconds a turn. That pays off only for a process that waits before its
+ * first turn (a spare, a pre-started session), whose first answer then starts
+ * 20 to 30 ms sooner; a cold start's answers, its first and every later one,
+ * come as soon without it, and the CPU goes to the other runs instead. Garbage
+ * is still collected as memory is allocated, so the process stays bounded.
  */
-export function contendedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+export function withoutTimedCollection(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   return 'BUN_GC_TIMER_DISABLE' in env ? { ...env } : { ...env, BUN_GC_TIMER_DISABLE: '1' };
 }

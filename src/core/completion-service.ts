@@ -98,8 +98,7 @@ export class CompletionService {
       release = await limiter.acquire(controller.signal);
       lastOutput = Date.now();
       idleTimer = setTimeout(watchIdle, idleTimeoutMs);
-      const contended = limiter.stats().queued > 0;
-      const handle = runner.start({ request, sdkModel: model.sdkModel, modelId: model.entry.resolvedId, signal: controller.signal, flow, contended });
+      const handle = runner.start({ request, sdkModel: model.sdkModel, modelId: model.entry.resolvedId, signal: controller.signal, flow });
       for await (const event of applyStopSequences(handle, request.stop)) {
         lastOutput = Date.now();
         if (event.type === 'end') this.deps.login.recordSuccess();

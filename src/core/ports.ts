@@ -19,8 +19,6 @@ export interface RunSpec {
   signal: AbortSignal;
   /** Held while the client does not read: the run's process is then not read either. */
   flow?: OutputFlow;
-  /** Other requests were waiting for a run slot when this one got its own: the machine has no cores to spare. */
-  contended?: boolean;
 }
 
 /** A run in progress. */

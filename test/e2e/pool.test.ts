@@ -141,12 +141,18 @@ describe('warm spares', () => {
     await spareReady();
   });
 
-  test("a spare runs with the runtime settings the bridge gives Claude Code: it ends with the bridge, and keeps Bun's timed garbage collection, which clears its start-up's garbage while it waits", async () => {
+  test("every process ends with the bridge; a spare keeps Bun's timed garbage collection, which clears its start-up's garbage while it waits, and a cold start runs without it", async () => {
+    const environOf = (role: string) => readFileSync(`/proc/${stack.server.registry.list().find((e) => e.role === role)!.pid}/environ`, 'utf8').split('\0');
     await spareReady();
-    const spare = stack.server.registry.list().find((e) => e.role === 'spare')!;
-    const environ = readFileSync(`/proc/${spare.pid}/environ`, 'utf8').split('\0');
-    expect(environ).toContain('BUN_FEATURE_FLAG_NO_ORPHANS=1');
-    expect(environ.filter((v) => v.startsWith('BUN_GC_TIMER_DISABLE='))).toEqual([]);
+    const spare = environOf('spare');
+    expect(spare).toContain('BUN_FEATURE_FLAG_NO_ORPHANS=1');
+    expect(spare.filter((v) => v.startsWith('BUN_GC_TIMER_DISABLE='))).toEqual([]);
+    // An output limit: a request no spare serves, so it starts cold.
+    const stream = await stack.openai.chat.completions.create({ model: 'sonnet', stream: true, max_tokens: 100, messages: [{ role: 'user', content: 'cold' }] });
+    let cold: string[] | undefined;
+    for await (const _chunk of stream) cold ??= environOf('run');
+    expect(cold).toContain('BUN_FEATURE_FLAG_NO_ORPHANS=1');
+    expect(cold).toContain('BUN_GC_TIMER_DISABLE=1');
   });
 
   test("nothing of the runs is left in Claude Code's own folder: no transcripts, no parked spares", async () => {

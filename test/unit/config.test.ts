@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, buildChildEnv, resolveConfig } from '../../src/config.js';
-import { contendedEnv } from '../../src/claude/sdk-environment.js';
+import { withoutTimedCollection } from '../../src/claude/sdk-environment.js';
 
 describe('resolveConfig', () => {
   test('defaults', () => {
@@ -40,11 +40,11 @@ describe('buildChildEnv', () => {
     expect(buildChildEnv({}).BUN_GC_TIMER_DISABLE).toBeUndefined();
   });
 
-  test('a process started while requests wait for a slot runs without the timed collection, unless the user chose', () => {
+  test('a cold start runs without the timed collection, unless the user chose', () => {
     const env = buildChildEnv({ PATH: '/bin' });
-    expect(contendedEnv(env)).toEqual({ ...env, BUN_GC_TIMER_DISABLE: '1' });
+    expect(withoutTimedCollection(env)).toEqual({ ...env, BUN_GC_TIMER_DISABLE: '1' });
     expect(env.BUN_GC_TIMER_DISABLE).toBeUndefined();
-    expect(contendedEnv(buildChildEnv({ BUN_GC_TIMER_DISABLE: '0' })).BUN_GC_TIMER_DISABLE).toBe('0');
+    expect(withoutTimedCollection(buildChildEnv({ BUN_GC_TIMER_DISABLE: '0' })).BUN_GC_TIMER_DISABLE).toBe('0');
   });
 
   test('keeps a user choice for non-essential traffic', () => {
