@@ -6,29 +6,38 @@ import type { ExecutableInfo } from '../core/ports.js';
 const require = createRequire(import.meta.url);
 
 /**
- * Where the SDK will find Claude Code when no path is configured: the native
- * binary shipped as an optional dependency for this platform (the same
- * candidates, in the same order, that the SDK itself tries).
+ * Where the SDK would find Claude Code when no path is configured: the
+ * native binary shipped as an optional dependency for this platform, by the
+ * SDK's own rule (on Linux the glibc build, or the musl one where the C
+ * library is musl). The bridge finds it once and names it on every start:
+ * left to find it, the SDK asks Node for a full diagnostic report on each
+ * process it starts, to learn the C library, which stops the bridge's event
+ * loop (every stream it is writing) for 5 to 20 ms each time.
  */
 export function bundledExecutablePath(): string | undefined {
   const base = '@anthropic-ai/claude-agent-sdk';
   const { platform, arch } = process;
   const ext = platform === 'win32' ? '.exe' : '';
-  const candidates =
-    platform === 'linux'
-      ? [`${base}-linux-${arch}`, `${base}-linux-${arch}-musl`]
-      : [`${base}-${platform}-${arch}`];
-  for (const pkg of candidates) {
-    try {
-      const file = require.resolve(`${pkg}/claude${ext}`);
-      if (existsSync(file)) return file;
-    } catch {
-      // not installed for this platform
-    }
-  }
-  return undefined;
+  const candidates = platform === 'linux' ? [`${base}-linux-${arch}`, `${base}-linux-${arch}-musl`] : [`${base}-${platform}-${arch}`];
+  const found = candidates.map((pkg) => installedFile(`${pkg}/claude${ext}`)).filter((file) => file !== undefined);
+  // Both Linux builds installed: the C library decides, as it does for the SDK (asked only then, as the report is slow).
+  if (found.length > 1 && !hasGlibc()) return found[1];
+  return found[0];
 }
 
+function installedFile(specifier: string): string | undefined {
+  try {
+    const file = require.resolve(specifier);
+    return existsSync(file) ? file : undefined;
+  } catch {
+    return undefined; // not installed for this platform
+  }
+}
+
+function hasGlibc(): boolean {
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+  return report.header?.glibcVersionRuntime !== undefined;
+}
 
 /** Find the executable and ask its version (`claude --version`, a few milliseconds). */
 export async function inspectExecutable(configured: string | undefined): Promise<ExecutableInfo> {

@@ -1,10 +1,12 @@
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
+import { bundledExecutablePath } from './executable.js';
 
 /**
  * Options every Claude Code process the bridge starts shares: the safety
  * defaults (no built-in tools, no user or project settings, CLAUDE.md or MCP
- * configuration, client text taken verbatim) and where the process runs.
+ * configuration, client text taken verbatim), where the process runs and
+ * which executable it is.
  */
 export function baseOptions(config: Config, cwd: string): Options {
   return {
@@ -15,8 +17,17 @@ export function baseOptions(config: Config, cwd: string): Options {
     strictMcpConfig: true,
     verbatimPrompts: true,
     permissionMode: 'default',
-    ...(config.claudeExecutable ? { pathToClaudeCodeExecutable: config.claudeExecutable } : {}),
+    ...executableOption(config.claudeExecutable ?? bundledExecutablePath()),
   };
+}
+
+/**
+ * Always named, the bundled executable too: the SDK, left to find it, asks
+ * Node for a diagnostic report on every start (see bundledExecutablePath).
+ * Not found, the SDK's own search fails with its own message.
+ */
+function executableOption(file: string | undefined): Pick<Options, 'pathToClaudeCodeExecutable'> {
+  return file ? { pathToClaudeCodeExecutable: file } : {};
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, buildChildEnv, resolveConfig } from '../../src/config.js';
-import { withoutTimedCollection } from '../../src/claude/sdk-environment.js';
+import { bundledExecutablePath } from '../../src/claude/executable.js';
+import { baseOptions, withoutTimedCollection } from '../../src/claude/sdk-environment.js';
 
 describe('resolveConfig', () => {
   test('defaults', () => {
@@ -45,6 +46,13 @@ describe('buildChildEnv', () => {
     expect(withoutTimedCollection(env)).toEqual({ ...env, BUN_GC_TIMER_DISABLE: '1' });
     expect(env.BUN_GC_TIMER_DISABLE).toBeUndefined();
     expect(withoutTimedCollection(buildChildEnv({ BUN_GC_TIMER_DISABLE: '0' })).BUN_GC_TIMER_DISABLE).toBe('0');
+  });
+
+  test('every start names its executable, the bundled one too (left to the SDK, each start would stop the event loop to find it)', () => {
+    const bundled = bundledExecutablePath();
+    expect(bundled).toMatch(/claude-agent-sdk-[^/]+\/claude(\.exe)?$/);
+    expect(baseOptions(resolveConfig({}, {}), '/tmp').pathToClaudeCodeExecutable).toBe(bundled);
+    expect(baseOptions(resolveConfig({ claudeExecutable: '/opt/claude' }, {}), '/tmp').pathToClaudeCodeExecutable).toBe('/opt/claude');
   });
 
   test('keeps a user choice for non-essential traffic', () => {
