@@ -40,9 +40,14 @@ function hasGlibc(): boolean {
   return report.header?.glibcVersionRuntime !== undefined;
 }
 
+/** The executable Claude Code runs from: the configured one, or else the bundled one. */
+export function executableToRun(configured: string | undefined): string | undefined {
+  return configured ?? bundledExecutablePath();
+}
+
 /** Find the executable and ask its version (`claude --version`, a few milliseconds). */
 export async function inspectExecutable(configured: string | undefined): Promise<ExecutableInfo> {
-  const file = configured ?? bundledExecutablePath();
+  const file = executableToRun(configured);
   if (!file || !existsSync(file)) {
     return {
       path: file,

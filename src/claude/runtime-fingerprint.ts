@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { bundledExecutablePath } from './executable.js';
+import { executableToRun } from './executable.js';
 
 function stamp(file: string | undefined): string {
   if (!file) return 'none';
@@ -21,7 +21,7 @@ function stamp(file: string | undefined): string {
  * with an older executable or login and must not serve a request.
  */
 export function runtimeFingerprint(config: Config): string {
-  const executable = config.claudeExecutable ?? bundledExecutablePath();
+  const executable = executableToRun(config.claudeExecutable);
   const env = config.childEnv;
   const configDir = env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
   return [executable ?? 'none', stamp(executable), stamp(path.join(configDir, '.credentials.json'))].join('|');

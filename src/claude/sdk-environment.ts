@@ -1,6 +1,6 @@
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
 import type { Config } from '../config.js';
-import { bundledExecutablePath } from './executable.js';
+import { executableToRun } from './executable.js';
 
 /**
  * Options every Claude Code process the bridge starts shares: the safety
@@ -17,7 +17,7 @@ export function baseOptions(config: Config, cwd: string): Options {
     strictMcpConfig: true,
     verbatimPrompts: true,
     permissionMode: 'default',
-    ...executableOption(config.claudeExecutable ?? bundledExecutablePath()),
+    ...executableOption(executableToRun(config.claudeExecutable)),
   };
 }
 
