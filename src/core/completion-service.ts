@@ -138,11 +138,12 @@ export class CompletionService {
  * client. A stop sequence seen in an answer although the API had it means
  * Claude Code did not pass it on (an organisation policy can disable that).
  */
-export async function* applyStopSequences(handle: RunHandle, stops: readonly string[]): AsyncGenerator<RunEvent> {
-  if (stops.length === 0) {
-    yield* handle.events;
-    return;
-  }
+export function applyStopSequences(handle: RunHandle, stops: readonly string[]): AsyncIterable<RunEvent> {
+  // Without stop sequences the events go through as they are, with no stage of their own on every token's way.
+  return stops.length === 0 ? handle.events : cutAtStopSequences(handle, stops);
+}
+
+async function* cutAtStopSequences(handle: RunHandle, stops: readonly string[]): AsyncGenerator<RunEvent> {
   const filter = new StopSequenceFilter(stops);
   for await (const event of handle.events) {
     if (event.type === 'text') {

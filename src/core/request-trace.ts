@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { BridgeError } from '../errors/bridge-error.js';
+import { tapEvents } from './event-stream.js';
 import { RunCollector, type CollectedToolCall } from './run-result.js';
 import type { RunEvent, StopReason, Usage } from './types.js';
 
@@ -83,16 +84,15 @@ export class RequestTrace {
   }
 
   /** Pass a run's events through, noting the first output, the answer and the usage. */
-  async *watch(events: AsyncGenerator<RunEvent>): AsyncGenerator<RunEvent> {
+  watch(events: AsyncGenerator<RunEvent>): AsyncGenerator<RunEvent> {
     this.sawRun = true;
-    for await (const event of events) {
+    return tapEvents(events, (event) => {
       if (this.ttftMs === undefined && event.type !== 'start' && event.type !== 'end') {
         this.ttftMs = Math.round(performance.now() - this.started);
         for (const o of this.observers) o.firstOutput?.(this, this.ttftMs);
       }
       this.collector.push(event);
-      yield event;
-    }
+    });
   }
 
   /**

@@ -1,15 +1,20 @@
 import type { Context } from 'hono';
 import type { CompletionService } from '../core/completion-service.js';
+import { withHead } from '../core/event-stream.js';
 import type { OutputFlow } from '../core/output-flow.js';
 import type { RequestTrace } from '../core/request-trace.js';
 import type { ResolvedModel } from '../core/model-names.js';
 import type { BridgeRequest, RunEvent } from '../core/types.js';
 import { toBridgeError, type BridgeError } from '../errors/bridge-error.js';
 import type { Logger } from '../logger.js';
-import { sseResponse, type SseWriter } from './sse.js';
+import { sseResponse, type SseWait, type SseWriter } from './sse.js';
 
-/** One server-sent event: JSON data with an optional event name, a raw data line, or a comment. */
-export type SseFrame = { event?: string; data: unknown } | { raw: string } | { comment: string };
+/**
+ * One server-sent event: JSON data with an optional event name, JSON data
+ * already written as text (a translator's hottest event, made from a
+ * template), a raw data line, or a comment.
+ */
+export type SseFrame = { event?: string; data: unknown } | { event?: string; json: string } | { raw: string } | { comment: string };
 
 /**
  * A wire format's stream: the frames for each run event, and for a failure
@@ -71,13 +76,7 @@ export async function startRun(
   // A late first event that fails is read (and reported) by the stream; until then it is not unhandled.
   pending.catch(() => undefined);
   const first = Number.isFinite(options.waitMs) ? await firstEventWithin(pending, options.waitMs) : await pending;
-  async function* events(): AsyncGenerator<RunEvent> {
-    const head = await pending;
-    if (head.done) return;
-    yield head.value;
-    yield* watched;
-  }
-  return { model: run.model, first, events: events(), flow: run.flow };
+  return { model: run.model, first, events: withHead(pending, watched), flow: run.flow };
 }
 
 /** The first event, if it comes within `ms`; undefined if it is still on its way (a failure before then still throws). */
@@ -104,9 +103,10 @@ export interface RelayOptions {
   keepAlive?: { intervalMs: number; frame: SseFrame };
 }
 
-async function write(writer: SseWriter, frame: SseFrame): Promise<void> {
+function write(writer: SseWriter, frame: SseFrame): SseWait {
   if ('raw' in frame) return writer.sendRaw(frame.raw);
   if ('comment' in frame) return writer.comment(frame.comment);
+  if ('json' in frame) return writer.sendJson(frame.json, frame.event);
   return writer.send(frame.data, frame.event);
 }
 
@@ -123,46 +123,48 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
   trace.streaming = true;
   // A client that does not read holds the run's Claude Code output back (options.flow).
   return sseResponse(c, async (writer) => {
-    // Writes go out one at a time, in order, whether they come from the run or the keep-alive timer.
-    let queue = Promise.resolve();
+    // Frames are queued in the order they are sent, by the run and by the
+    // keep-alive timer alike (queueing never waits: only the producer does,
+    // afterwards, for a client that reads slower than Claude writes).
+    let lastFrame = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const keepAlive = options.keepAlive;
-    // One timer for the whole stream, pushed back with each frame: a long
-    // answer writes tens of thousands, and a new timer each is measurable.
-    const armKeepAlive = () => {
-      if (!keepAlive) return;
-      if (timer) timer.refresh();
-      else timer = setTimeout(() => void send([keepAlive.frame]).catch(() => undefined), keepAlive.intervalMs);
+    // One timer for the whole stream, which looks at the last frame's time
+    // when it fires: a long answer writes tens of thousands of frames, and
+    // moving a timer for each is measurable.
+    const onSilence = (interval: number, frame: SseFrame) => {
+      const silentFor = performance.now() - lastFrame;
+      if (silentFor >= interval) void send([frame]);
+      timer = setTimeout(onSilence, silentFor >= interval ? interval : interval - silentFor, interval, frame);
     };
-    const writeAll = async (frames: SseFrame[]) => {
-      for (const frame of frames) if (!writer.aborted) await write(writer, frame);
-    };
-    // Without keep-alives nothing else writes, so frames need no queue. An
-    // event that yields no frame (hidden thinking, say) is silence for the
+    // An event that yields no frame (hidden thinking, say) is silence for the
     // client and its proxies: only a frame written puts the keep-alive off.
-    const send = (frames: SseFrame[]): Promise<void> => {
-      if (!keepAlive) return writeAll(frames);
-      if (frames.length === 0) return queue;
-      queue = queue.then(() => writeAll(frames));
-      armKeepAlive();
-      return queue;
+    const send = (frames: SseFrame[]): SseWait => {
+      let wait: SseWait;
+      for (const frame of frames) {
+        if (writer.aborted) break;
+        wait = write(writer, frame) ?? wait;
+      }
+      if (frames.length > 0) lastFrame = performance.now();
+      return wait;
     };
     try {
-      armKeepAlive();
+      if (keepAlive) timer = setTimeout(onSilence, keepAlive.intervalMs, keepAlive.intervalMs, keepAlive.frame);
       if (!run.first) await send(options.lateOpening());
       for await (const event of events) {
         if (writer.aborted) break;
-        await send(await translator.push(event));
+        const frames = translator.push(event);
+        const wait = send(Array.isArray(frames) ? frames : await frames);
+        if (wait) await wait;
       }
       if (!writer.aborted && translator.done) await send(translator.done());
     } catch (err) {
       const error = toBridgeError(err);
       trace.fail(error);
       logger.warn({ err: error.message, status: error.status }, 'stream ended with an error');
-      await send(translator.fail(error)).catch(() => undefined);
+      await send(translator.fail(error));
     } finally {
       clearTimeout(timer);
-      await queue.catch(() => undefined);
       await events.return(undefined);
       trace.finish(200);
     }

@@ -1,13 +1,22 @@
 import type { Context } from 'hono';
 import type { Holdable } from '../core/output-flow.js';
 
+/**
+ * What a write asks of its producer: nothing (undefined) while the client
+ * keeps up, so that a stream of tokens goes on without a wait per token; a
+ * promise to await when the client reads slower than events arrive.
+ */
+export type SseWait = Promise<void> | undefined;
+
 export interface SseWriter {
-  /** Queue one event; resolves at once unless the client is reading slower than events arrive. */
-  send(data: unknown, event?: string): Promise<void>;
+  /** Queue one event. */
+  send(data: unknown, event?: string): SseWait;
+  /** Queue one event whose data is JSON text already, as JSON.stringify writes it (one line). */
+  sendJson(json: string, event?: string): SseWait;
   /** Queue a raw data line, such as OpenAI's `[DONE]`. */
-  sendRaw(data: string, event?: string): Promise<void>;
+  sendRaw(data: string, event?: string): SseWait;
   /** Queue an SSE comment: bytes that keep a quiet connection alive and that every SSE parser skips. */
-  comment(text: string): Promise<void>;
+  comment(text: string): SseWait;
   readonly aborted: boolean;
 }
 
@@ -111,9 +120,12 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     wake();
   };
 
-  const queue = async (text: string) => {
-    if (cancelled) return;
-    if (waiting.length >= MAX_WAITING_WRITES) return giveUp();
+  const queue = (text: string): SseWait => {
+    if (cancelled) return undefined;
+    if (waiting.length >= MAX_WAITING_WRITES) {
+      giveUp();
+      return undefined;
+    }
     pending += text;
     // A burst may not grow past the bound before the next write: it goes to the stream now.
     if (pending.length >= HIGH_WATER_MARK) flush();
@@ -125,13 +137,16 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     }
     if ((controller.desiredSize ?? 1) <= 0 && !cancelled) {
       options.flow?.hold();
-      await new Promise<void>((resolve) => waiting.push(resolve));
+      return new Promise<void>((resolve) => waiting.push(resolve));
     }
+    return undefined;
   };
+  const json = (text: string, event?: string) => queue(event ? `event: ${event}\ndata: ${text}\n\n` : `data: ${text}\n\n`);
 
   const writer: SseWriter = {
     // JSON text never holds a raw line break, so it is one data line as it is.
-    send: (data, event) => queue(event ? `event: ${event}\ndata: ${JSON.stringify(data)}\n\n` : `data: ${JSON.stringify(data)}\n\n`),
+    send: (data, event) => json(JSON.stringify(data), event),
+    sendJson: json,
     sendRaw: (data, event) => queue(frame(data, event)),
     comment: (text) => queue(`: ${text}\n\n`),
     get aborted() {

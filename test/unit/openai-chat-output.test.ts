@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { RunCollector } from '../../src/core/run-result.js';
 import type { RunEvent } from '../../src/core/types.js';
 import { ChatChunkStream } from '../../src/translate/openai-chat/chunk-stream.js';
@@ -69,5 +70,28 @@ test('thinking becomes reasoning_content, or nothing when turned off', () => {
   list.forEach((e) => collector.push(e));
   expect(toChatCompletion(collector.result(), { id: 'x', created: 1, includeThinking: true }).choices[0]!.message.reasoning_content).toBe(
     'Let me think.',
+  );
+});
+
+test('the chunks as sent (a text delta written from a template) are the JSON of the chunks as built, byte for byte', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('"', '\\', '\u2028', '\u0000text\u0000', '</script>')), { minLength: 1 }),
+      fc.oneof(fc.string(), fc.constant('claude\u0000text\u0000')),
+      fc.boolean(),
+      (texts, model, includeUsage) => {
+        const events: RunEvent[] = [
+          { type: 'start', model },
+          ...texts.map((text): RunEvent => ({ type: 'text', text })),
+          { type: 'start', model: `${model}-2` },
+          { type: 'text', text: texts[0]! },
+          { type: 'end', stopReason: 'end_turn', stopSequence: null, usage: { input_tokens: 1, output_tokens: 2, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 } },
+        ];
+        const options = { id: 'chatcmpl-test', created: 1700000000, includeUsage, includeThinking: true };
+        const built = new ChatChunkStream(options);
+        const sent = new ChatChunkStream(options);
+        for (const event of events) expect(sent.pushJson(event)).toEqual(built.push(event).map((chunk) => JSON.stringify(chunk)));
+      },
+    ),
   );
 });

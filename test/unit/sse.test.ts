@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, test } from 'vitest';
-import { MAX_WAITING_WRITES, sseResponse, type SseWriter } from '../../src/http/sse.js';
+import { MAX_WAITING_WRITES, sseResponse, type SseWait, type SseWriter } from '../../src/http/sse.js';
 
 /**
  * A stream whose producer writes `count` events of about 1 KB without
@@ -12,7 +12,7 @@ function unawaitedWriter(count: number, burst = count): { app: Hono; done: Promi
   const app = new Hono();
   app.get('/', (c) =>
     sseResponse(c, async (writer) => {
-      const writes: Array<Promise<void>> = [];
+      const writes: SseWait[] = [];
       for (let i = 0; i < count; i++) {
         writes.push(writer.send({ i, pad: 'x'.repeat(1000) }, 'activity'));
         if ((i + 1) % burst === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -65,7 +65,7 @@ export function registerChatCompletions(app: Hono, deps: ChatRouteDeps): void {
     return relayRun(
       c,
       {
-        push: (event) => chunks.push(event).map((chunk) => ({ data: chunk })),
+        push: (event) => chunks.pushJson(event).map((json) => ({ json })),
         // The error becomes one final frame in the shape the openai client raises, and no [DONE] follows.
         fail: (error) => [{ data: toOpenAIErrorBody(error) }],
         done: () => [{ raw: '[DONE]' }],

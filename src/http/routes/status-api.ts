@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { BridgeError } from '../../errors/bridge-error.js';
 import type { StatusFeedEvent } from '../../observe/status-feed.js';
-import { sseResponse } from '../sse.js';
+import { sseResponse, type SseWait } from '../sse.js';
 import { activityReport, requestDetail, requestList, requestRow, statusReport, usageReport, type StatusSources } from '../status-report.js';
 
 /** How often a live stream looks for changes nothing announces (a spare becoming ready). */
@@ -50,7 +50,7 @@ export function registerStatusApi(app: Hono, sources: StatusSources): void {
 }
 
 interface EventWriter {
-  send(data: unknown, event?: string): Promise<void>;
+  send(data: unknown, event?: string): SseWait;
   readonly aborted: boolean;
 }
 
@@ -65,7 +65,7 @@ function streamActivity(sources: StatusSources, writer: EventWriter, signal: Abo
     let lastSent = '';
     let scheduled = false;
     let done = false;
-    const send = (data: unknown, event: string) => void writer.send(data, event).catch(finish);
+    const send = (data: unknown, event: string) => void writer.send(data, event)?.catch(finish);
     const sendActivity = () => {
       scheduled = false;
       if (done) return;

@@ -22,6 +22,9 @@ export interface ChunkStreamOptions {
   legacyFunctions?: boolean;
 }
 
+/** Stands for the text in the template of a text delta's chunk. */
+const TEXT_MARK = '\u0000text\u0000';
+
 /**
  * RunEvents → chat.completion.chunk objects, one delta per event, so the
  * client sees each token as Claude produces it. The first chunk carries the
@@ -30,8 +33,28 @@ export interface ChunkStreamOptions {
  */
 export class ChatChunkStream {
   private model = 'unknown';
+  /** A text delta's chunk as JSON, in the two halves around the text, for the model they name. */
+  private contentJson: { model: string; head: string; tail: string } | undefined;
 
   constructor(private readonly options: ChunkStreamOptions) {}
+
+  /**
+   * The chunks for one event as the JSON text each is sent as. A text delta,
+   * nearly every chunk of an answer, is written into the JSON of the same
+   * chunk made once (only the text differs from one to the next), rather than
+   * built as an object and serialised whole: the same bytes, for a fraction
+   * of the work per token.
+   */
+  pushJson(event: RunEvent): string[] {
+    if (event.type !== 'text') return this.push(event).map((chunk) => JSON.stringify(chunk));
+    if (this.contentJson?.model !== this.model) {
+      const halves = JSON.stringify(this.chunk({ content: TEXT_MARK })).split(JSON.stringify(TEXT_MARK));
+      // (A model name holding the mark would split the template wrongly: such a chunk is serialised whole.)
+      if (halves.length !== 2) return this.push(event).map((chunk) => JSON.stringify(chunk));
+      this.contentJson = { model: this.model, head: halves[0]!, tail: halves[1]! };
+    }
+    return [this.contentJson.head + JSON.stringify(event.text) + this.contentJson.tail];
+  }
 
   push(event: RunEvent): ChatCompletionChunk[] {
     switch (event.type) {
