@@ -22,6 +22,52 @@ export function unknownKeys(schema: z.core.$ZodType, value: unknown): string[] {
 /** Any zod schema, seen through zod's own classes: each one's definition is typed by its class. */
 type Schema = z.core.$ZodType;
 
+/**
+ * What the walk needs to know of a schema. Finding it asks zod's classes
+ * (an `instanceof` each, which zod answers by looking through the schema's
+ * traits), so it is found once per schema and kept: a request walks the same
+ * few schemas once per message, and an agent's conversation has hundreds.
+ */
+type Node =
+  | { kind: 'same'; as: Schema }
+  | { kind: 'lazy'; get: () => Schema }
+  | { kind: 'array'; element: Schema }
+  | { kind: 'union'; pick: (value: unknown) => Schema | undefined }
+  | { kind: 'object'; shape: Readonly<Record<string, Schema>>; loose: boolean }
+  | { kind: 'opaque' };
+
+const nodes = new WeakMap<Schema, Node>();
+
+function nodeOf(schema: Schema): Node {
+  let node = nodes.get(schema);
+  if (node === undefined) {
+    node = classify(schema);
+    nodes.set(schema, node);
+  }
+  return node;
+}
+
+function classify(schema: Schema): Node {
+  const inner = wrapped(schema);
+  if (inner) return { kind: 'same', as: inner };
+  if (schema instanceof z.core.$ZodPipe) {
+    // A preprocess step (a transform) feeds the schema that validates; its shape is the one to compare with.
+    const { in: input, out } = schema._zod.def;
+    return { kind: 'same', as: input instanceof z.core.$ZodTransform ? out : input };
+  }
+  if (schema instanceof z.core.$ZodLazy) {
+    const getter = schema._zod.def.getter;
+    return { kind: 'lazy', get: getter };
+  }
+  if (schema instanceof z.core.$ZodArray) return { kind: 'array', element: schema._zod.def.element };
+  if (schema instanceof z.core.$ZodUnion) return { kind: 'union', pick: optionPicker(schema) };
+  if (schema instanceof z.core.$ZodObject) {
+    const { shape, catchall } = schema._zod.def;
+    return { kind: 'object', shape, loose: catchall !== undefined && !(catchall instanceof z.core.$ZodNever) };
+  }
+  return { kind: 'opaque' };
+}
+
 /** The schema a wrapper (optional, nullable, default …) stands for, or undefined when it is not one. */
 function wrapped(schema: Schema): Schema | undefined {
   if (
@@ -44,21 +90,35 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 const join = (path: string, key: string) => (path === '' ? key : `${path}.${key}`);
 
-/** The option of a union that describes this value: by its discriminator when there is one, else the first that accepts it. */
-function optionFor(union: z.core.$ZodUnion, value: unknown): Schema | undefined {
+/**
+ * How to find the option of a union that describes a value: by its
+ * discriminator when there is one (a literal tag looked up directly: a failed
+ * parse builds an error, a cost paid per message otherwise), else the first
+ * option that accepts it.
+ */
+function optionPicker(union: z.core.$ZodUnion): (value: unknown) => Schema | undefined {
   const options = union._zod.def.options;
-  if (union instanceof z.core.$ZodDiscriminatedUnion && isPlainObject(value)) {
-    const discriminator = union._zod.def.discriminator;
-    const tag = value[discriminator];
-    return options.find((option) => {
-      const field = objectShape(option)?.[discriminator];
-      if (field === undefined) return false;
-      // A literal tag is compared as it is: a failed parse builds an error, a cost paid per message otherwise.
-      if (field instanceof z.core.$ZodLiteral) return (field._zod.def.values as readonly unknown[]).includes(tag);
-      return z.safeParse(field, tag).success;
-    });
+  const firstAccepting = (value: unknown) => options.find((option) => z.safeParse(option, value).success);
+  if (!(union instanceof z.core.$ZodDiscriminatedUnion)) return firstAccepting;
+  const discriminator = union._zod.def.discriminator;
+  const byTag = new Map<unknown, Schema>();
+  const parsedTags: Array<[Schema, Schema]> = [];
+  for (const option of options) {
+    const field = objectShape(option)?.[discriminator];
+    if (field === undefined) continue;
+    if (field instanceof z.core.$ZodLiteral) {
+      for (const tag of field._zod.def.values as readonly unknown[]) if (!byTag.has(tag)) byTag.set(tag, option);
+    } else parsedTags.push([field, option]);
   }
-  return options.find((option) => z.safeParse(option, value).success);
+  return (value) => {
+    if (!isPlainObject(value)) return firstAccepting(value);
+    const tag = value[discriminator];
+    // The first option whose tag fits, in the union's order, as zod would pick it.
+    const literal = byTag.get(tag);
+    const parsed = parsedTags.find(([field]) => z.safeParse(field, tag).success)?.[1];
+    if (literal === undefined || parsed === undefined) return literal ?? parsed;
+    return options.indexOf(literal) < options.indexOf(parsed) ? literal : parsed;
+  };
 }
 
 /** The shape of an object schema, looking through wrappers. */
@@ -71,30 +131,35 @@ function objectShape(schema: Schema): Readonly<Record<string, Schema>> | undefin
 }
 
 function walk(schema: Schema, value: unknown, path: string, found: Set<string>): void {
-  const inner = wrapped(schema);
-  if (inner) {
-    walk(inner, value, path, found);
-  } else if (schema instanceof z.core.$ZodPipe) {
-    // A preprocess step (a transform) feeds the schema that validates; its shape is the one to compare with.
-    const { in: input, out } = schema._zod.def;
-    walk(input instanceof z.core.$ZodTransform ? out : input, value, path, found);
-  } else if (schema instanceof z.core.$ZodLazy) {
-    walk(schema._zod.def.getter(), value, path, found);
-  } else if (schema instanceof z.core.$ZodArray) {
-    if (Array.isArray(value)) for (const item of value) walk(schema._zod.def.element, item, `${path}[]`, found);
-  } else if (schema instanceof z.core.$ZodUnion) {
-    const option = optionFor(schema, value);
-    if (option) walk(option, value, path, found);
-  } else if (schema instanceof z.core.$ZodObject) {
-    if (!isPlainObject(value)) return;
-    const { shape, catchall } = schema._zod.def;
-    const loose = catchall !== undefined && !(catchall instanceof z.core.$ZodNever);
-    for (const [key, field] of Object.entries(value)) {
-      if (field === undefined) continue;
-      // Own keys only: a client's `__proto__` or `constructor` is a key like any other.
-      const known = Object.hasOwn(shape, key) ? shape[key] : undefined;
-      if (known) walk(known, field, join(path, key), found);
-      else if (!loose) found.add(join(path, key));
+  const node = nodeOf(schema);
+  switch (node.kind) {
+    case 'same':
+      return walk(node.as, value, path, found);
+    case 'lazy':
+      return walk(node.get(), value, path, found);
+    case 'array':
+      if (Array.isArray(value)) for (const item of value) walk(node.element, item, `${path}[]`, found);
+      return;
+    case 'union': {
+      const option = node.pick(value);
+      if (option) walk(option, value, path, found);
+      return;
     }
+    case 'object': {
+      if (!isPlainObject(value)) return;
+      const { shape, loose } = node;
+      for (const key in value) {
+        // Own keys only: a client's `__proto__` or `constructor` is a key like any other.
+        if (!Object.hasOwn(value, key)) continue;
+        const field = value[key];
+        if (field === undefined) continue;
+        const known = Object.hasOwn(shape, key) ? shape[key] : undefined;
+        if (known) walk(known, field, join(path, key), found);
+        else if (!loose) found.add(join(path, key));
+      }
+      return;
+    }
+    case 'opaque':
+      return;
   }
 }
