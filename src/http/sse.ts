@@ -132,8 +132,12 @@ export function sseResponse(c: Context, produce: (writer: SseWriter) => Promise<
     else if (!flushScheduled) {
       flushScheduled = true;
       const wait = lastWrite + MIN_WRITE_INTERVAL_MS - performance.now();
+      // Soon enough: once the events produced with this one (in this turn
+      // of the event loop, whose promise jobs all run before a tick) are
+      // queued too, and before the loop goes on to anything else, such as
+      // reading the rest of Claude Code's output.
       if (wait > 0) setTimeout(flush, wait);
-      else setImmediate(flush);
+      else process.nextTick(flush);
     }
     if ((controller.desiredSize ?? 1) <= 0 && !cancelled) {
       options.flow?.hold();
