@@ -56,8 +56,8 @@ function classify(schema: Schema): Node {
     return { kind: 'same', as: input instanceof z.core.$ZodTransform ? out : input };
   }
   if (schema instanceof z.core.$ZodLazy) {
-    const getter = schema._zod.def.getter;
-    return { kind: 'lazy', get: getter };
+    const def = schema._zod.def;
+    return { kind: 'lazy', get: () => def.getter() };
   }
   if (schema instanceof z.core.$ZodArray) return { kind: 'array', element: schema._zod.def.element };
   if (schema instanceof z.core.$ZodUnion) return { kind: 'union', pick: optionPicker(schema) };
