@@ -57,6 +57,21 @@ async function logged(count: number): Promise<LogLine[]> {
   }
 }
 
+/**
+ * The log's files once it has rolled over to a second one, or as they are
+ * after 5 s. A roll happens after the write that crossed the size limit has
+ * drained, so the next file appears a moment after the line that filled the
+ * last one can be read.
+ */
+async function rotated(): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const { files } = readLog();
+    if (files.length > 1 || Date.now() > deadline) return files;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 test('one JSON line per request with what was asked, answered and measured; no keys, no image data', async () => {
   const image = noisePng(32, 32).toString('base64');
   const res = await client.chat.completions.create({
@@ -118,7 +133,7 @@ test('files rotate when they reach the size limit', async () => {
     expect(res.status).toBe(404);
   }
   await logged(8);
-  const { files } = readLog();
+  const files = await rotated();
   expect(files.length).toBeGreaterThan(1);
   expect(files.every((f) => /^sessions\.\d{4}-\d{2}-\d{2}\.\d+\.jsonl$/.test(f))).toBe(true);
 });
@@ -128,7 +143,7 @@ const modeOf = (file: string) => statSync(file).mode & 0o777;
 test('only the owner can read the log: files 0600 in a 0700 folder, rotated files too', async () => {
   await logged(8);
   expect(modeOf(logDir)).toBe(0o700);
-  const { files } = readLog();
+  const files = await rotated();
   expect(files.length).toBeGreaterThan(1);
   for (const file of files) expect(modeOf(path.join(logDir, file)), file).toBe(0o600);
 });
