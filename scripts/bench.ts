@@ -4,7 +4,7 @@
  * answers instantly, so what is measured is Claude Code and the bridge).
  *
  *   npm run bench            (BENCH_ROUNDS=n to change the number of rounds)
- *   BENCH_ONLY=tool-steps npm run bench   (or BENCH_ONLY=load)
+ *   BENCH_ONLY=tool-steps npm run bench   (or BENCH_ONLY=load, BENCH_ONLY=long-answer)
  *                            (one scenario alone, BENCH_ROUNDS loops: prints
  *                            its rows, writes nothing)
  *
@@ -37,7 +37,7 @@ import { measureWhatReachesClaude, reachLines } from './what-reaches-claude.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 /** Scenarios that can run alone, so that one can be measured without loading the machine for long. */
-const SCENARIOS = ['tool-steps', 'load'] as const;
+const SCENARIOS = ['tool-steps', 'load', 'long-answer'] as const;
 const ONLY = process.env.BENCH_ONLY as (typeof SCENARIOS)[number] | undefined;
 if (ONLY !== undefined && !SCENARIOS.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of: ${SCENARIOS.join(', ')}`);
 const LONG_WORDS = 20_000;
@@ -562,6 +562,34 @@ async function measureLoad(rounds: number): Promise<{ loaded: Bridge; bridge: Lo
   return load;
 }
 
+/**
+ * One 20,000-word answer each way, which goes first alternating with the
+ * round: a direct cold query, and through a bridge that keeps nothing warm
+ * (so both start Claude Code cold). With `cpu`, the bridge's own CPU time for
+ * its answer is noted too.
+ */
+async function longAnswerRound(bridge: Bridge, round: number, long: { direct: Sample[]; bridge: Sample[] }, cpu?: number[]): Promise<void> {
+  const direct = async (): Promise<void> => {
+    const cwd = mkdtempSync(path.join(home, 'run-'));
+    const started = performance.now();
+    const q = query({ prompt: once(user('LONG')), options: directOptions(cwd) });
+    long.direct.push(await timeSdk(q, started));
+    q.close();
+  };
+  const through = async (): Promise<void> => {
+    const before = cpuMs(bridge.child.pid!);
+    long.bridge.push(await viaBridge(bridge, [{ role: 'user', content: 'LONG answer please' }]));
+    cpu?.push(cpuMs(bridge.child.pid!) - before);
+  };
+  for (const step of round % 2 === 0 ? [direct, through] : [through, direct]) await step();
+}
+
+/** A process's CPU time so far (user and system), in milliseconds, from /proc. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
 // ---------------------------------------------------------------- the run
 
 const pooled = await startBridge({ BRIDGE_POOL_SIZE: '1', BRIDGE_LIVE_SESSIONS: '8' });
@@ -588,6 +616,25 @@ if (ONLY === 'load') {
   for (const bridge of [pooled, load.loaded]) {
     bridge.child.kill('SIGTERM');
     await new Promise((r) => bridge.child.once('exit', r));
+  }
+  await fake.stop();
+  rmSync(home, { recursive: true, force: true });
+  process.exit(0);
+}
+if (ONLY === 'long-answer') {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? LONG_ROUNDS);
+  const bridge = await startBridge({ BRIDGE_POOL_SIZE: '0', BRIDGE_LIVE_SESSIONS: '0', BRIDGE_PRESTART_MEMORY: '0' });
+  const long = { direct: [] as Sample[], bridge: [] as Sample[] };
+  const cpu: number[] = [];
+  for (let round = 0; round < rounds; round++) await longAnswerRound(bridge, round, long, cpu);
+  const [b, d] = [stat(long.bridge), stat(long.direct)];
+  console.log(
+    `long answer (${LONG_WORDS} words), ${rounds} each (ms): total direct ${d.totalMedian.toFixed(0)}, bridge ${b.totalMedian.toFixed(0)} ` +
+      `(${(b.totalMedian / d.totalMedian).toFixed(2)}, target ≤ 1.1); the bridge's own CPU per answer ${median(cpu).toFixed(0)}`,
+  );
+  for (const started of [pooled, bridge]) {
+    started.child.kill('SIGTERM');
+    await new Promise((r) => started.child.once('exit', r));
   }
   await fake.stop();
   rmSync(home, { recursive: true, force: true });
@@ -636,18 +683,7 @@ for (let round = 0; round < ROUNDS; round++) {
     },
   ];
   for (let i = 0; i < steps.length; i++) await steps[(i + round) % steps.length]!();
-  if (round < LONG_ROUNDS) {
-    const direct = async (): Promise<void> => {
-      const cwd = mkdtempSync(path.join(home, 'run-'));
-      const started = performance.now();
-      const q = query({ prompt: once(user('LONG')), options: directOptions(cwd) });
-      long.direct.push(await timeSdk(q, started));
-      q.close();
-    };
-    const bridge = async (): Promise<void> => void long.bridge.push(await viaBridge(unpooled, [{ role: 'user', content: 'LONG answer please' }]));
-    // Alternate which goes first, as the steps above rotate.
-    for (const step of round % 2 === 0 ? [direct, bridge] : [bridge, direct]) await step();
-  }
+  if (round < LONG_ROUNDS) await longAnswerRound(unpooled, round, long);
   console.error(`  round ${round + 1} done`);
 }
 
