@@ -128,14 +128,16 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
     // afterwards, for a client that reads slower than Claude writes).
     let lastFrame = performance.now();
     let timer: NodeJS.Timeout | undefined;
-    const keepAlive = options.keepAlive;
     // One timer for the whole stream, which looks at the last frame's time
     // when it fires: a long answer writes tens of thousands of frames, and
     // moving a timer for each is measurable.
-    const onSilence = (interval: number, frame: SseFrame) => {
-      const silentFor = performance.now() - lastFrame;
-      if (silentFor >= interval) void send([frame]);
-      timer = setTimeout(onSilence, silentFor >= interval ? interval : interval - silentFor, interval, frame);
+    const keepAliveThroughSilences = ({ intervalMs, frame }: NonNullable<RelayOptions['keepAlive']>) => {
+      const onSilence = () => {
+        const silentFor = performance.now() - lastFrame;
+        if (silentFor >= intervalMs) void send([frame]);
+        timer = setTimeout(onSilence, silentFor >= intervalMs ? intervalMs : intervalMs - silentFor);
+      };
+      timer = setTimeout(onSilence, intervalMs);
     };
     // An event that yields no frame (hidden thinking, say) is silence for the
     // client and its proxies: only a frame written puts the keep-alive off.
@@ -149,7 +151,7 @@ export function relayRun(c: Context, translator: StreamTranslator, options: Rela
       return wait;
     };
     try {
-      if (keepAlive) timer = setTimeout(onSilence, keepAlive.intervalMs, keepAlive.intervalMs, keepAlive.frame);
+      if (options.keepAlive) keepAliveThroughSilences(options.keepAlive);
       if (!run.first) await send(options.lateOpening());
       for await (const event of events) {
         if (writer.aborted) break;

@@ -42,34 +42,38 @@ function readLog(): { files: string[]; lines: LogLine[] } {
   return { files, lines };
 }
 
-async function logged(count: number): Promise<LogLine[]> {
+/** What `read` gives once `ready` holds for it, or as it is after 5 s: the log is written asynchronously. */
+async function polled<T>(read: () => T, ready: (value: T) => boolean): Promise<T> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    let lines: LogLine[] = [];
-    try {
-      lines = readLog().lines;
-    } catch {
-      // the folder appears with the first line
-    }
-    if (lines.length >= count) return lines;
-    if (Date.now() > deadline) throw new Error(`expected ${count} log lines, found ${lines.length}`);
+    const value = read();
+    if (ready(value) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
+async function logged(count: number): Promise<LogLine[]> {
+  const lines = await polled(
+    () => {
+      try {
+        return readLog().lines;
+      } catch {
+        return []; // the folder appears with the first line
+      }
+    },
+    (found) => found.length >= count,
+  );
+  if (lines.length < count) throw new Error(`expected ${count} log lines, found ${lines.length}`);
+  return lines;
+}
+
 /**
- * The log's files once it has rolled over to a second one, or as they are
- * after 5 s. A roll happens after the write that crossed the size limit has
- * drained, so the next file appears a moment after the line that filled the
- * last one can be read.
+ * The log's files once it has rolled over to a second one. A roll happens
+ * after the write that crossed the size limit has drained, so the next file
+ * appears a moment after the line that filled the last one can be read.
  */
-async function rotated(): Promise<string[]> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const { files } = readLog();
-    if (files.length > 1 || Date.now() > deadline) return files;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function rotated(): Promise<string[]> {
+  return polled(() => readLog().files, (files) => files.length > 1);
 }
 
 test('one JSON line per request with what was asked, answered and measured; no keys, no image data', async () => {
